@@ -8,19 +8,19 @@
 // The fix marks that one version requirement weak (VER_FLG_WEAK in .gnu.version_r): the loader then
 // accepts the library. It edits a copy in the build or publish output, never the NuGet cache, does
 // nothing when the system's libstdc++ already has the version, and is idempotent.
-// Written for netstandard2.0, which is what RoslynCodeTaskFactory compiles against.
+// Written for netstandard2.0, which is what RoslynCodeTaskFactory compiles against; the tests compile it too.
+#nullable disable
 using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
+#if !MLNET_CONTRASTIVE_TESTS
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
+#endif
 
-public sealed class MarkGlibcxxVersionWeak : Task
+#if !MLNET_CONTRASTIVE_TESTS
+public sealed class MarkGlibcxxVersionWeak : Microsoft.Build.Utilities.Task
 {
-    private const uint ShtGnuVerneed = 0x6ffffffe;
-    private const ushort VerFlagWeak = 0x2;
-
     /// <summary>The copies of libLibTorchSharp.so to fix (those that do not exist are skipped).</summary>
     [Required]
     public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
@@ -33,7 +33,7 @@ public sealed class MarkGlibcxxVersionWeak : Task
 
     public override bool Execute()
     {
-        if (!Force && SystemLibStdCxxHas(VersionName))
+        if (!Force && ElfVerneed.SystemLibStdCxxHas(VersionName))
         {
             Log.LogMessage(MessageImportance.Low, $"libstdc++ provides {VersionName}; libLibTorchSharp.so left as it is.");
             return true;
@@ -50,8 +50,8 @@ public sealed class MarkGlibcxxVersionWeak : Task
             try
             {
                 var bytes = File.ReadAllBytes(path);
-                var result = Patch(bytes, VersionName);
-                if (result == PatchResult.Patched)
+                var result = ElfVerneed.Patch(bytes, VersionName);
+                if (result == ElfVerneed.PatchResult.Patched)
                 {
                     // Write a new file and move it over the old one: never write through a hard link.
                     var temp = path + ".glibcxx-tmp";
@@ -74,6 +74,14 @@ public sealed class MarkGlibcxxVersionWeak : Task
 
         return !Log.HasLoggedErrors;
     }
+}
+#endif
+
+/// <summary>Reads and edits the version requirements (.gnu.version_r) of an ELF64 little-endian file.</summary>
+public static class ElfVerneed
+{
+    private const uint ShtGnuVerneed = 0x6ffffffe;
+    private const ushort VerFlagWeak = 0x2;
 
     /// <summary>What <see cref="Patch"/> did.</summary>
     public enum PatchResult
@@ -154,7 +162,7 @@ public sealed class MarkGlibcxxVersionWeak : Task
     }
 
     /// <summary>Whether the libstdc++.so.6 that the dynamic loader would pick defines the version.</summary>
-    private static bool SystemLibStdCxxHas(string versionName)
+    public static bool SystemLibStdCxxHas(string versionName)
     {
         var needle = Encoding.ASCII.GetBytes(versionName + "\0");
         foreach (var path in LibStdCxxCandidates())

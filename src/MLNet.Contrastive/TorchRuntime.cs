@@ -1,0 +1,40 @@
+using TorchSharp;
+
+namespace MLNet.Contrastive;
+
+/// <summary>Checks once that TorchSharp's native libraries load, and turns a failure into advice.</summary>
+public static class TorchRuntime
+{
+    private static readonly Lazy<Exception?> LoadFailure = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Makes sure libtorch is loaded; call before the first tensor operation.</summary>
+    /// <exception cref="InvalidOperationException">The native libraries could not be loaded; the message says why and what to do.</exception>
+    public static void EnsureLoaded()
+    {
+        if (LoadFailure.Value is { } failure)
+        {
+            throw new InvalidOperationException(
+                "TorchSharp's native libraries could not be loaded. " +
+                "On Linux with a libstdc++ older than GCC 13's (Debian 12, Ubuntu 22.04) TorchSharp 0.107 reports this as a missing " +
+                "'libtorch-cpu-linux-x64' reference; the real cause is the symbol version GLIBCXX_3.4.32. MLNet.Contrastive's build step " +
+                "fixes the copy of libLibTorchSharp.so in your build and publish output: make sure the package's build targets ran " +
+                "(they do unless -p:MLNetContrastiveSkipGlibcxxFix=true) and that the application runs from that output. " +
+                "Otherwise install libstdc++ from GCC 13 or newer, or check that a libtorch backend package is referenced " +
+                "(-p:TorchBackend=linux-cpu|cpu|cuda-linux). See docs/linux-libstdcxx.md. Inner error: " + failure.Message,
+                failure);
+        }
+    }
+
+    private static Exception? TryLoad()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return null;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            return ex;
+        }
+    }
+}
