@@ -19,7 +19,7 @@ namespace MLNet.Contrastive.Losses;
 public sealed class Temperature : nn.Module
 {
     private readonly double fixedValue;
-    private readonly Parameter? logScale;
+    private readonly bool learnable;
 
     private Temperature(double value, bool learnable, double minValue, double maxValue)
         : base(nameof(Temperature))
@@ -27,15 +27,20 @@ public sealed class Temperature : nn.Module
         fixedValue = value;
         MinValue = minValue;
         MaxValue = maxValue;
+        this.learnable = learnable;
         if (learnable)
         {
-            logScale = new Parameter(tensor((float)Math.Log(1.0 / value)), requires_grad: true);
-            register_parameter("log_scale", logScale);
+            register_parameter(LogScaleName, new Parameter(tensor((float)Math.Log(1.0 / value)), requires_grad: true));
         }
     }
 
+    private const string LogScaleName = "log_scale";
+
     /// <summary>Gets a value indicating whether the temperature is a trainable parameter.</summary>
-    public bool IsLearnable => logScale is not null;
+    public bool IsLearnable => learnable;
+
+    // Looked up by name: moving the module to another device replaces the registered parameter.
+    private Parameter? LogScale => learnable ? get_parameter(LogScaleName) : null;
 
     /// <summary>Gets the smallest temperature a learnable temperature may reach.</summary>
     public double MinValue { get; }
@@ -48,13 +53,13 @@ public sealed class Temperature : nn.Module
     {
         get
         {
-            if (logScale is null)
+            if (LogScale is not { } logScale)
             {
                 return fixedValue;
             }
 
             using var noGrad = no_grad();
-            var theta = logScale.to(ScalarType.Float64).item<double>();
+            double theta = logScale.item<float>();
             theta = Math.Clamp(theta, Math.Log(1.0 / MaxValue), Math.Log(1.0 / MinValue));
             return Math.Exp(-theta);
         }
@@ -98,7 +103,7 @@ public sealed class Temperature : nn.Module
     public Tensor InverseTemperature(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (logScale is null)
+        if (LogScale is not { } logScale)
         {
             return tensor((float)(1.0 / fixedValue), device: device);
         }

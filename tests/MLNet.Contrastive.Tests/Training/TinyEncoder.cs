@@ -29,12 +29,16 @@ internal sealed class TinyEncoder : TextEncoder
 
     public override int Dimension => dimension;
 
+    /// <summary>Gets or sets a value indicating whether the output is NaN (to provoke divergence).</summary>
+    public bool Poisoned { get; set; }
+
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
         var mask = attentionMask.unsqueeze(-1).to(ScalarType.Float32);
         var tokens = dropout.call(embedding.call(inputIds)) * mask;
         var mean = tokens.sum(1) / mask.sum(1).clamp_min(1);
-        return output.call(hidden.call(mean).tanh()).MoveToOuterDisposeScope();
+        var result = output.call(hidden.call(mean).tanh());
+        return (Poisoned ? result * float.NaN : result).MoveToOuterDisposeScope();
     }
 }
