@@ -132,6 +132,8 @@ public sealed class ContrastiveTrainer
 
     private double TrainStep(AdamW optimizer, GradientCache cache, Parameter[] parameters, ContrastiveExample[] batch, int negatives, int step, double learningRate)
     {
+        // zero_grad, clipping and the optimizer create gradient wrappers; the scope releases them each step.
+        using var scope = NewDisposeScope();
         optimizer.zero_grad();
         var queries = batch.Select(e => e.Query).ToArray();
         var documents = batch.SelectMany(e => e.Negatives.Prepend(e.Positive)).ToArray();

@@ -122,6 +122,21 @@ public sealed class ContrastiveTrainerTests
     }
 
     [TestMethod]
+    public void Train_LeavesNoLiveTensorBehind()
+    {
+        using var encoder = new TinyEncoder(seed: 1, dropoutProbability: 0.1);
+        using var temperature = Temperature.Learnable(0.1);
+        var loss = new InfoNceLoss(temperature);
+        var examples = Examples(10, 1, seed: 3);
+
+        // Everything a run creates (batches, gradient wrappers, optimizer state) must be released when it returns.
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var result = new ContrastiveTrainer(encoder, null, loss, Options()).Train(examples);
+        Assert.AreEqual(6, result.Steps);
+        Assert.AreEqual(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [TestMethod]
     public void Train_BadInput_NamesTheParameter()
     {
         using var encoder = new TinyEncoder(seed: 1);
