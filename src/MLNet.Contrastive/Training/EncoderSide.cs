@@ -1,0 +1,11 @@
+namespace MLNet.Contrastive.Training;
+
+/// <summary>Which side of a contrastive batch a text belongs to.</summary>
+public enum EncoderSide
+{
+    /// <summary>The queries (anchors).</summary>
+    Query = 0,
+
+    /// <summary>The documents (positives and hard negatives).</summary>
+    Document = 1,
+}

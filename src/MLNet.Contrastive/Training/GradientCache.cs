@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Text;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Training;
+
+/// <summary>
+/// Gradient caching (Gao et al. 2021, "Scaling Deep Contrastive Learning Batch Size under Memory Limited Setup",
+/// arXiv 2101.06983): the exact gradient of a contrastive loss over a large batch, with encoder memory bounded by one chunk.
+/// </summary>
+/// <remarks>
+/// <para>One <see cref="Step"/> runs four steps, as in luyug/GradCache:</para>
+/// <list type="number">
+/// <item><b>forward_no_grad</b>: encode every chunk of each side without autograd (each chunk padded to its own longest
+/// text) and gather the embeddings in the original order.</item>
+/// <item><b>build_cache</b>: compute the loss on the embeddings as autograd leaves and keep d(loss)/d(embedding)
+/// (a learnable temperature receives its gradient here).</item>
+/// <item><b>forward_backward</b>: re-encode each chunk with autograd and back-propagate the surrogate
+/// <c>sum(embedding * cachedGradient)</c>, whose parameter gradient is the chunk's share of d(loss)/d(parameters);
+/// each chunk's graph is freed before the next, and parameter gradients accumulate.</item>
+/// <item><b>cache step</b>: the optimizer step is the caller's.</item>
+/// </list>
+/// <para><b>Dropout replay.</b> Pass 1 and pass 3 must draw the same dropout masks. Before encoding chunk <c>c</c> of
+/// side <c>s</c> at step <c>n</c>, both passes call <c>manual_seed(ReplaySeed.Mix(seed, n, s, c))</c> (CPU and CUDA), so the
+/// masks match without an RNG snapshot. This overwrites the global torch generator. <see cref="EncodeReference"/> encodes
+/// with the same seeds to build a full-graph reference.</para>
+/// <para>Memory: one chunk's activations plus the <c>B(1+k) x D</c> embeddings and their gradients (and the loss's logit
+/// rows, see <see cref="ContrastiveLoss.RowChunkSize"/>).</para>
+/// </remarks>
+public sealed class GradientCache
+{
+    private readonly TextEncoder queryEncoder;
+    private readonly TextEncoder documentEncoder;
+    private readonly ContrastiveLoss loss;
+    private readonly int queryChunkSize;
+    private readonly int documentChunkSize;
+    private readonly bool sortByLength;
+    private readonly long paddingId;
+    private readonly long? replaySeed;
+
+    /// <summary>Initializes a new instance of the <see cref="GradientCache"/> class.</summary>
+    /// <param name="queryEncoder">The query encoder (or the shared encoder).</param>
+    /// <param name="documentEncoder">The document encoder (two towers), or <see langword="null"/> to share <paramref name="queryEncoder"/>.</param>
+    /// <param name="loss">The contrastive loss.</param>
+    /// <param name="options">The options; copied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="queryEncoder"/>, <paramref name="loss"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A chunk size is zero or negative.</exception>
+    public GradientCache(TextEncoder queryEncoder, TextEncoder? documentEncoder, ContrastiveLoss loss, GradientCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(queryEncoder);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.QueryChunkSize, "options.QueryChunkSize");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.DocumentChunkSize, "options.DocumentChunkSize");
+        this.queryEncoder = queryEncoder;
+        this.documentEncoder = documentEncoder ?? queryEncoder;
+        this.loss = loss;
+        queryChunkSize = options.QueryChunkSize;
+        documentChunkSize = options.DocumentChunkSize;
+        sortByLength = options.SortByLength;
+        paddingId = options.PaddingId;
+        replaySeed = options.ReplaySeed;
+    }
+
+    /// <summary>
+    /// Computes the loss of one batch and accumulates its exact gradient into the encoders' parameters (and the loss's
+    /// learnable temperature). Gradients are added to what is there: zero them before.
+    /// </summary>
+    /// <param name="queries">The token ids of the <c>B</c> queries (B &gt;= 2, none empty).</param>
+    /// <param name="documents">The token ids of the <c>B(1+k)</c> documents, each query's positive then its <c>k</c> negatives.</param>
+    /// <param name="negativesPerQuery">The number <c>k</c> of hard negatives per query.</param>
+    /// <param name="groups">Optional group id per query (see <see cref="ContrastiveLoss"/>).</param>
+    /// <param name="step">The step number, mixed into the dropout replay seeds.</param>
+    /// <returns>The loss and the step's statistics. When the loss is not finite, step 3 is skipped.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="queries"/> or <paramref name="documents"/> is null.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 queries, an empty or null text, a document count other than
+    /// <c>B(1+k)</c>, or group ids of the wrong length.</exception>
+    public GradientCacheStepResult Step(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups = null, long step = 0)
+    {
+        Validate(queries, documents, negativesPerQuery);
+        using var scope = NewDisposeScope();
+        var queryPlan = ChunkPlan.Create(queries, queryChunkSize, sortByLength);
+        var documentPlan = ChunkPlan.Create(documents, documentChunkSize, sortByLength);
+        var clock = Stopwatch.StartNew();
+
+        var queryEmbeddings = ForwardNoGrad(queryEncoder, EncoderSide.Query, queries, queryPlan, step);
+        var documentEmbeddings = ForwardNoGrad(documentEncoder, EncoderSide.Document, documents, documentPlan, step);
+        var forwardNoGrad = clock.Elapsed;
+
+        var (value, queryCache, documentCache) = BuildCache(queryEmbeddings, documentEmbeddings, negativesPerQuery, groups);
+        var buildCache = clock.Elapsed - forwardNoGrad;
+
+        if (double.IsFinite(value))
+        {
+            ForwardBackward(queryEncoder, EncoderSide.Query, queries, queryPlan, queryCache, step);
+            ForwardBackward(documentEncoder, EncoderSide.Document, documents, documentPlan, documentCache, step);
+        }
+
+        return new GradientCacheStepResult
+        {
+            Loss = value,
+            QueryChunks = queryPlan.Chunks.Length,
+            DocumentChunks = documentPlan.Chunks.Length,
+            Tokens = queryPlan.Tokens + documentPlan.Tokens,
+            PaddedTokens = queryPlan.PaddedTokens + documentPlan.PaddedTokens,
+            ForwardNoGradTime = forwardNoGrad,
+            BuildCacheTime = buildCache,
+            ForwardBackwardTime = clock.Elapsed - forwardNoGrad - buildCache,
+        };
+    }
+
+    /// <summary>
+    /// Encodes one side with autograd, chunk by chunk with the same chunks and replay seeds as <see cref="Step"/>, into
+    /// one graph: the full-batch reference for tests and diagnostics (it needs the memory the cache avoids).
+    /// </summary>
+    /// <param name="side">The side, which picks the encoder, chunk size and seeds.</param>
+    /// <param name="texts">The token ids of the side's texts.</param>
+    /// <param name="step">The step number.</param>
+    /// <returns>The embeddings <c>[n, D]</c> in the original order, with autograd, in the caller's dispose scope.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="texts"/> is empty or holds an empty text.</exception>
+    public Tensor EncodeReference(EncoderSide side, IReadOnlyList<int[]> texts, long step)
+    {
+        CheckTexts(texts, nameof(texts), 1);
+        using var scope = NewDisposeScope();
+        var (encoder, chunkSize) = side == EncoderSide.Query ? (queryEncoder, queryChunkSize) : (documentEncoder, documentChunkSize);
+        var plan = ChunkPlan.Create(texts, chunkSize, sortByLength);
+        return Encode(encoder, side, texts, plan, step).MoveToOuterDisposeScope();
+    }
+
+    // Step 1: every chunk without autograd, embeddings back in the original order.
+    private Tensor ForwardNoGrad(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
+    {
+        using var noGrad = no_grad();
+        return Encode(encoder, side, texts, plan, step);
+    }
+
+    // Step 2: the loss on detached embeddings; its gradient with respect to them is the cache.
+    private (double Loss, Tensor QueryCache, Tensor DocumentCache) BuildCache(Tensor queryEmbeddings, Tensor documentEmbeddings, int negativesPerQuery, long[]? groups)
+    {
+        var queries = queryEmbeddings.detach().requires_grad_(true);
+        var documents = documentEmbeddings.detach().requires_grad_(true);
+        var value = loss.ForwardBackward(queries, documents, negativesPerQuery, groups);
+        var queryCache = queries.grad ?? zeros_like(queries);
+        var documentCache = documents.grad ?? zeros_like(documents);
+        return (value, queryCache, documentCache);
+    }
+
+    // Step 3: each chunk again with autograd (same seeds), back-propagating its slice of the cache; graph freed per chunk.
+    private void ForwardBackward(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, Tensor cache, long step)
+    {
+        for (var c = 0; c < plan.Chunks.Length; c++)
+        {
+            using var chunkScope = NewDisposeScope();
+            var embeddings = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, cache.device);
+            var cached = cache.index_select(0, tensor(Array.ConvertAll(plan.Chunks[c], i => (long)i), device: cache.device));
+            (embeddings * cached).sum().backward();
+        }
+    }
+
+    private Tensor Encode(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
+    {
+        var device = DeviceOf(encoder);
+        var parts = new Tensor[plan.Chunks.Length];
+        var inverse = new long[texts.Count];
+        var position = 0;
+        for (var c = 0; c < plan.Chunks.Length; c++)
+        {
+            parts[c] = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, device);
+            foreach (var original in plan.Chunks[c])
+            {
+                inverse[original] = position++;
+            }
+        }
+
+        return cat(parts, 0).index_select(0, tensor(inverse, device: device));
+    }
+
+    private Tensor EncodeChunk(TextEncoder encoder, EncoderSide side, int[][] texts, int chunkIndex, long step, Device device)
+    {
+        if (replaySeed is { } seed)
+        {
+            ReplaySeed.Apply(ReplaySeed.Mix(seed, step, side, chunkIndex));
+        }
+
+        using var batch = TokenBatch.Collate(texts, paddingId, device);
+        return encoder.call(batch.InputIds, batch.AttentionMask);
+    }
+
+    private static Device DeviceOf(TextEncoder encoder) => encoder.parameters().FirstOrDefault()?.device ?? CPU;
+
+    private static void Validate(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery)
+    {
+        CheckTexts(queries, nameof(queries), 2);
+        CheckTexts(documents, nameof(documents), 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(negativesPerQuery);
+        if (documents.Count != (long)queries.Count * (1 + negativesPerQuery))
+        {
+            throw new ArgumentException(
+                $"Expected B(1+k) = {queries.Count} x {1 + negativesPerQuery} documents (each query's positive then its {negativesPerQuery} negatives), got {documents.Count}.",
+                nameof(documents));
+        }
+    }
+
+    private static void CheckTexts(IReadOnlyList<int[]> texts, string name, int minimum)
+    {
+        ArgumentNullException.ThrowIfNull(texts, name);
+        if (texts.Count < minimum)
+        {
+            throw new ArgumentException($"Expected at least {minimum} texts, got {texts.Count}.", name);
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i] is not { Length: > 0 })
+            {
+                throw new ArgumentException($"Text {i} is null or empty; every text needs at least one token.", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace MLNet.Contrastive.Training;
+
+/// <summary>Progress after one optimisation step.</summary>
+/// <param name="Step">The number of steps taken so far (1-based).</param>
+/// <param name="TotalSteps">The planned number of steps.</param>
+/// <param name="Epoch">The current epoch (0-based).</param>
+/// <param name="Loss">The loss of the step's batch.</param>
+/// <param name="LearningRate">The learning rate of the step.</param>
+/// <param name="ExamplesPerSecond">Examples trained per second since the start.</param>
+/// <param name="Elapsed">Time since the start.</param>
+/// <param name="EstimatedRemaining">Estimated time to the end, from the mean step time so far.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining);
