@@ -8,25 +8,21 @@ namespace MLNet.Contrastive.Encoders;
 /// <remarks>Submodule names match Hugging Face's <c>embeddings.*</c> parameters.</remarks>
 internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 {
-    private readonly Embedding _word;
-    private readonly Embedding _position;
-    private readonly Embedding _tokenType;
-    private readonly LayerNorm _norm;
-    private readonly Dropout _dropout;
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
 
     internal BertEmbeddings(TransformerEncoderOptions o)
         : base("embeddings")
     {
-        _word = nn.Embedding(o.VocabularySize, o.HiddenSize);
-        _position = nn.Embedding(o.MaxLength, o.HiddenSize);
-        _tokenType = nn.Embedding(o.TokenTypeCount, o.HiddenSize);
-        _norm = nn.LayerNorm(o.HiddenSize, o.LayerNormEpsilon);
-        _dropout = nn.Dropout(o.Dropout);
-        register_module("word_embeddings", _word);
-        register_module("position_embeddings", _position);
-        register_module("token_type_embeddings", _tokenType);
-        register_module("LayerNorm", _norm);
-        register_module("dropout", _dropout);
+        word_embeddings = nn.Embedding(o.VocabularySize, o.HiddenSize);
+        position_embeddings = nn.Embedding(o.MaxLength, o.HiddenSize);
+        token_type_embeddings = nn.Embedding(o.TokenTypeCount, o.HiddenSize);
+        LayerNorm = nn.LayerNorm(o.HiddenSize, o.LayerNormEpsilon);
+        dropout = nn.Dropout(o.Dropout);
+        RegisterComponents();
     }
 
     public override Tensor forward(Tensor inputIds)
@@ -34,7 +30,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
         var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device);
-        var x = _word.call(inputIds) + _position.call(positions).unsqueeze(0) + _tokenType.weight!.select(0, 0);
-        return _dropout.call(_norm.call(x)).MoveToOuterDisposeScope();
+        var x = word_embeddings.call(inputIds) + position_embeddings.call(positions).unsqueeze(0) + token_type_embeddings.weight!.select(0, 0);
+        return dropout.call(LayerNorm.call(x)).MoveToOuterDisposeScope();
     }
 }

@@ -1,34 +1,25 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Encoders;
 
-/// <summary>One post-LN BERT layer: attention (<c>self</c> + <c>output</c>), <c>intermediate</c> (dense + GELU), <c>output</c>.</summary>
+/// <summary>One post-LN BERT layer: <c>attention</c>, <c>intermediate</c> (dense + GELU), <c>output</c> (dense + residual + LayerNorm).</summary>
 internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly BertSelfAttention _self;
-    private readonly BertResidualOutput _attentionOutput;
-    private readonly Linear _intermediate;
-    private readonly BertResidualOutput _output;
+    // Field names are the Hugging Face parameter names: RegisterComponents names submodules after fields.
+#pragma warning disable IDE1006 // Naming Styles
+    private readonly BertAttention attention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertResidualOutput output;
+#pragma warning restore IDE1006
 
     internal BertLayer(TransformerEncoderOptions o)
         : base("layer")
     {
-        _self = new BertSelfAttention(o);
-        _attentionOutput = new BertResidualOutput(o.HiddenSize, o);
-        _intermediate = nn.Linear(o.HiddenSize, o.FeedForwardSize);
-        _output = new BertResidualOutput(o.FeedForwardSize, o);
-
-        // Hugging Face nests these one level deeper than the code needs: attention.{self,output}, intermediate.dense.
-        var attention = new ModuleDict<nn.Module>();
-        attention.Add(("self", _self));
-        attention.Add(("output", _attentionOutput));
-        var intermediate = new ModuleDict<nn.Module>();
-        intermediate.Add(("dense", _intermediate));
-        register_module("attention", attention);
-        register_module("intermediate", intermediate);
-        register_module("output", _output);
+        attention = new BertAttention(o);
+        intermediate = new BertIntermediate(o);
+        output = new BertResidualOutput(o.FeedForwardSize, o);
+        RegisterComponents();
     }
 
     /// <summary>Runs the layer.</summary>
@@ -38,8 +29,7 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hidden, Tensor isPadKey)
     {
         using var scope = NewDisposeScope();
-        var attended = _attentionOutput.call(_self.call(hidden, isPadKey), hidden);
-        var expanded = nn.functional.gelu(_intermediate.call(attended));
-        return _output.call(expanded, attended).MoveToOuterDisposeScope();
+        var attended = attention.call(hidden, isPadKey);
+        return output.call(intermediate.call(attended), attended).MoveToOuterDisposeScope();
     }
 }

@@ -7,19 +7,17 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Dense, dropout, residual add and post-LayerNorm (HF <c>attention.output</c> and <c>output</c>).</summary>
 internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear _dense;
-    private readonly LayerNorm _norm;
-    private readonly Dropout _dropout;
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
 
     internal BertResidualOutput(int inputSize, TransformerEncoderOptions o)
         : base("output")
     {
-        _dense = nn.Linear(inputSize, o.HiddenSize);
-        _norm = nn.LayerNorm(o.HiddenSize, o.LayerNormEpsilon);
-        _dropout = nn.Dropout(o.Dropout);
-        register_module("dense", _dense);
-        register_module("LayerNorm", _norm);
-        register_module("dropout", _dropout);
+        dense = nn.Linear(inputSize, o.HiddenSize);
+        LayerNorm = nn.LayerNorm(o.HiddenSize, o.LayerNormEpsilon);
+        dropout = nn.Dropout(o.Dropout);
+        RegisterComponents();
     }
 
     /// <summary>Computes <c>LayerNorm(dropout(dense(x)) + residual)</c>.</summary>
@@ -29,6 +27,6 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return _norm.call(_dropout.call(_dense.call(x)) + residual).MoveToOuterDisposeScope();
+        return LayerNorm.call(dropout.call(dense.call(x)) + residual).MoveToOuterDisposeScope();
     }
 }

@@ -7,10 +7,10 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Multi-head scaled dot-product self-attention with a key padding mask (HF <c>attention.self</c>).</summary>
 internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear _query;
-    private readonly Linear _key;
-    private readonly Linear _value;
-    private readonly Dropout _dropout;
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly Dropout dropout;
     private readonly int _heads;
     private readonly int _headSize;
 
@@ -19,14 +19,11 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         _heads = o.HeadCount;
         _headSize = o.HiddenSize / o.HeadCount;
-        _query = nn.Linear(o.HiddenSize, o.HiddenSize);
-        _key = nn.Linear(o.HiddenSize, o.HiddenSize);
-        _value = nn.Linear(o.HiddenSize, o.HiddenSize);
-        _dropout = nn.Dropout(o.AttentionDropout);
-        register_module("query", _query);
-        register_module("key", _key);
-        register_module("value", _value);
-        register_module("dropout", _dropout);
+        query = nn.Linear(o.HiddenSize, o.HiddenSize);
+        key = nn.Linear(o.HiddenSize, o.HiddenSize);
+        value = nn.Linear(o.HiddenSize, o.HiddenSize);
+        dropout = nn.Dropout(o.AttentionDropout);
+        RegisterComponents();
     }
 
     /// <summary>Attends.</summary>
@@ -39,14 +36,14 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var n = hidden.shape[0];
         var length = hidden.shape[1];
         Tensor Heads(Tensor t) => t.view(n, length, _heads, _headSize).transpose(1, 2);
-        var q = Heads(_query.call(hidden));
-        var k = Heads(_key.call(hidden));
-        var v = Heads(_value.call(hidden));
+        var q = Heads(query.call(hidden));
+        var k = Heads(key.call(hidden));
+        var v = Heads(value.call(hidden));
         var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(_headSize);
 
         // Masked keys get the lowest float: after the max subtraction their exp is exactly 0.
         scores = scores.masked_fill(isPadKey, float.MinValue);
-        var probs = _dropout.call(nn.functional.softmax(scores, -1));
+        var probs = dropout.call(nn.functional.softmax(scores, -1));
         var context = probs.matmul(v).transpose(1, 2).reshape(n, length, _heads * _headSize);
         return context.MoveToOuterDisposeScope();
     }

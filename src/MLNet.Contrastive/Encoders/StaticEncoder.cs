@@ -11,8 +11,11 @@ namespace MLNet.Contrastive.Encoders;
 /// <remarks>Parameters: <c>embeddings.weight</c> and, with a projection, <c>projection.weight</c>/<c>projection.bias</c>.</remarks>
 public sealed class StaticEncoder : TextEncoder
 {
-    private readonly Embedding _embeddings;
-    private readonly Linear? _projection;
+    // Field names are the parameter names: RegisterComponents uses them.
+#pragma warning disable IDE1006 // Naming Styles
+    private readonly Embedding embeddings;
+    private readonly Linear? projection;
+#pragma warning restore IDE1006
 
     /// <summary>Initializes a new instance of the <see cref="StaticEncoder"/> class (embeddings ~ N(0, 0.02)).</summary>
     /// <param name="options">The shape.</param>
@@ -24,13 +27,9 @@ public sealed class StaticEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _embeddings = nn.Embedding(options.VocabularySize, options.EmbeddingSize);
-        register_module("embeddings", _embeddings);
-        if (options.OutputDimension is { } output)
-        {
-            _projection = nn.Linear(options.EmbeddingSize, output);
-            register_module("projection", _projection);
-        }
+        embeddings = nn.Embedding(options.VocabularySize, options.EmbeddingSize);
+        projection = options.OutputDimension is { } output ? nn.Linear(options.EmbeddingSize, output) : null;
+        RegisterComponents();
 
         WeightInit.Bert(this, options.Seed);
     }
@@ -50,10 +49,10 @@ public sealed class StaticEncoder : TextEncoder
     {
         Pooling.CheckInputs(inputIds, attentionMask, 0);
         using var scope = NewDisposeScope();
-        var pooled = Pooling.Apply(_embeddings.call(inputIds), attentionMask, PoolingMode.Mean);
-        if (_projection is not null)
+        var pooled = Pooling.Apply(embeddings.call(inputIds), attentionMask, PoolingMode.Mean);
+        if (projection is not null)
         {
-            pooled = _projection.call(pooled);
+            pooled = projection.call(pooled);
         }
 
         if (Options.Normalize)

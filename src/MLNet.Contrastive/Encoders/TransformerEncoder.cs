@@ -14,9 +14,12 @@ namespace MLNet.Contrastive.Encoders;
 /// not depend on padding or on the other texts of the batch.</remarks>
 public sealed class TransformerEncoder : TextEncoder
 {
-    private readonly BertEmbeddings _embeddings;
-    private readonly ModuleList<BertLayer> _layers;
-    private readonly Linear? _projection;
+    // Field names are the parameter names (Hugging Face BERT's, plus projection): RegisterComponents uses them.
+#pragma warning disable IDE1006 // Naming Styles
+    private readonly BertEmbeddings embeddings;
+    private readonly BertLayerStack encoder;
+    private readonly Linear? projection;
+#pragma warning restore IDE1006
 
     /// <summary>Initializes a new instance of the <see cref="TransformerEncoder"/> class with BERT's initialisation.</summary>
     /// <param name="options">The shape.</param>
@@ -28,23 +31,10 @@ public sealed class TransformerEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _embeddings = new BertEmbeddings(options);
-        _layers = new ModuleList<BertLayer>();
-        for (var i = 0; i < options.LayerCount; i++)
-        {
-            _layers.Add(new BertLayer(options));
-        }
-
-        var encoder = new ModuleDict<nn.Module>();
-        encoder.Add(("layer", _layers));
-        register_module("embeddings", _embeddings);
-        register_module("encoder", encoder);
-        if (options.OutputDimension is { } output)
-        {
-            _projection = nn.Linear(options.HiddenSize, output);
-            register_module("projection", _projection);
-        }
-
+        embeddings = new BertEmbeddings(options);
+        encoder = new BertLayerStack(options);
+        projection = options.OutputDimension is { } output ? nn.Linear(options.HiddenSize, output) : null;
+        RegisterComponents();
         WeightInit.Bert(this, options.Seed);
     }
 
@@ -64,16 +54,11 @@ public sealed class TransformerEncoder : TextEncoder
         Pooling.CheckInputs(inputIds, attentionMask, Options.MaxLength);
         using var scope = NewDisposeScope();
         var isPadKey = attentionMask.eq(0).unsqueeze(1).unsqueeze(2);
-        var hidden = _embeddings.call(inputIds);
-        foreach (var layer in _layers)
-        {
-            hidden = layer.call(hidden, isPadKey);
-        }
-
+        var hidden = encoder.call(embeddings.call(inputIds), isPadKey);
         var pooled = Pooling.Apply(hidden, attentionMask, Options.Pooling);
-        if (_projection is not null)
+        if (projection is not null)
         {
-            pooled = _projection.call(pooled);
+            pooled = projection.call(pooled);
         }
 
         if (Options.Normalize)
