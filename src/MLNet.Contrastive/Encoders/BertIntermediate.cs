@@ -1,0 +1,26 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>The feed-forward expansion with exact (erf) GELU (HF <c>intermediate.dense</c>, <c>hidden_act = gelu</c>).</summary>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Naming Styles: the Hugging Face parameter name
+    private readonly Linear dense;
+#pragma warning restore IDE1006
+
+    internal BertIntermediate(TransformerEncoderOptions o)
+        : base("intermediate")
+    {
+        dense = nn.Linear(o.HiddenSize, o.FeedForwardSize);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        return nn.functional.gelu(dense.call(hidden)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>Dense, dropout, residual add and post-LayerNorm (HF <c>attention.output</c> and <c>output</c>).</summary>
+internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    internal BertResidualOutput(int inputSize, TransformerEncoderOptions o)
+        : base("output")
+    {
+        dense = nn.Linear(inputSize, o.HiddenSize);
+        LayerNorm = nn.LayerNorm(o.HiddenSize, o.LayerNormEpsilon);
+        dropout = nn.Dropout(o.Dropout);
+        RegisterComponents();
+    }
+
+    /// <summary>Computes <c>LayerNorm(dropout(dense(x)) + residual)</c>.</summary>
+    /// <param name="x">The sub-layer output.</param>
+    /// <param name="residual">The sub-layer input.</param>
+    /// <returns>The new states.</returns>
+    public override Tensor forward(Tensor x, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        return LayerNorm.call(dropout.call(dense.call(x)) + residual).MoveToOuterDisposeScope();
+    }
+}

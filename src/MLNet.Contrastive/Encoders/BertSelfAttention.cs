@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>Multi-head scaled dot-product self-attention with a key padding mask (HF <c>attention.self</c>).</summary>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly Dropout dropout;
+    private readonly int _heads;
+    private readonly int _headSize;
+
+    internal BertSelfAttention(TransformerEncoderOptions o)
+        : base("self")
+    {
+        _heads = o.HeadCount;
+        _headSize = o.HiddenSize / o.HeadCount;
+        query = nn.Linear(o.HiddenSize, o.HiddenSize);
+        key = nn.Linear(o.HiddenSize, o.HiddenSize);
+        value = nn.Linear(o.HiddenSize, o.HiddenSize);
+        dropout = nn.Dropout(o.AttentionDropout);
+        RegisterComponents();
+    }
+
+    /// <summary>Attends.</summary>
+    /// <param name="hidden">States <c>[n, L, d]</c>.</param>
+    /// <param name="isPadKey">Boolean <c>[n, 1, 1, L]</c>, true where the key is padding.</param>
+    /// <returns>The context <c>[n, L, d]</c>.</returns>
+    public override Tensor forward(Tensor hidden, Tensor isPadKey)
+    {
+        using var scope = NewDisposeScope();
+        var n = hidden.shape[0];
+        var length = hidden.shape[1];
+        Tensor Heads(Tensor t) => t.view(n, length, _heads, _headSize).transpose(1, 2);
+        var q = Heads(query.call(hidden));
+        var k = Heads(key.call(hidden));
+        var v = Heads(value.call(hidden));
+        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(_headSize);
+
+        // Masked keys get the lowest float: after the max subtraction their exp is exactly 0.
+        scores = scores.masked_fill(isPadKey, float.MinValue);
+        var probs = dropout.call(nn.functional.softmax(scores, -1));
+        var context = probs.matmul(v).transpose(1, 2).reshape(n, length, _heads * _headSize);
+        return context.MoveToOuterDisposeScope();
+    }
+}

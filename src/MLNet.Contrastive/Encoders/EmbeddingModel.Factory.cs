@@ -1,0 +1,91 @@
+using MLNet.Contrastive.Text;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>Building a model from <see cref="EmbeddingModelOptions"/>.</summary>
+public sealed partial class EmbeddingModel
+{
+    /// <summary>
+    /// Builds a model: from a local BERT checkpoint when <see cref="EmbeddingModelOptions.PretrainedPath"/> is set,
+    /// otherwise a freshly initialised encoder over the chosen tokenizer, compacted to the ids of
+    /// <paramref name="trainingTexts"/> when <see cref="EmbeddingModelOptions.CompactVocabulary"/> is on.
+    /// </summary>
+    /// <param name="options">What to build (not modified).</param>
+    /// <param name="trainingTexts">The training texts, for vocabulary compaction; null for none.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid or the options contradict each other (the message names them).</exception>
+    /// <exception cref="FileNotFoundException">A vocabulary or checkpoint file is missing.</exception>
+    /// <exception cref="InvalidDataException">A checkpoint file is malformed or its weights do not fit.</exception>
+    /// <exception cref="NotSupportedException">The checkpoint's configuration is not supported.</exception>
+    public static EmbeddingModel Create(EmbeddingModelOptions options, IEnumerable<string>? trainingTexts = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PretrainedPath is { } pretrained)
+        {
+            return CreatePretrained(options, pretrained);
+        }
+
+        var tokenizer = options.VocabularyPath is { } vocab
+            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, options.MaxTokens)
+            : TextTokenizer.Cl100kBase(options.MaxTokens);
+        VocabularyMap? map = null;
+        if (options.CompactVocabulary && trainingTexts is not null)
+        {
+            map = VocabularyMap.Build(tokenizer, trainingTexts);
+        }
+
+        var rows = map?.Count ?? tokenizer.VocabularySize;
+        TextEncoder encoder = options.Encoder switch
+        {
+            EncoderKind.Transformer => new TransformerEncoder(new TransformerEncoderOptions
+            {
+                VocabularySize = rows, HiddenSize = options.HiddenSize, LayerCount = options.LayerCount,
+                HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = options.MaxTokens,
+                Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = options.Pooling,
+                OutputDimension = options.OutputDimension, Normalize = options.Normalize, Seed = options.Seed,
+            }),
+            EncoderKind.Static => new StaticEncoder(new StaticEncoderOptions
+            {
+                VocabularySize = rows, EmbeddingSize = options.HiddenSize, OutputDimension = options.OutputDimension,
+                Normalize = options.Normalize, Seed = options.Seed,
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Encoder, "EmbeddingModelOptions.Encoder: expected Transformer or Static."),
+        };
+        return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, options.Device));
+    }
+
+    private static EmbeddingModel CreatePretrained(EmbeddingModelOptions options, string directory)
+    {
+        if (options.Encoder != EncoderKind.Transformer)
+        {
+            throw new ArgumentException("EmbeddingModelOptions.PretrainedPath needs Encoder = Transformer (BERT checkpoints are transformers).", nameof(options));
+        }
+
+        var encoder = BertCheckpoint.LoadEncoder(directory, o => o with
+        {
+            Pooling = options.Pooling, OutputDimension = options.OutputDimension, Normalize = options.Normalize,
+            Dropout = options.Dropout, AttentionDropout = options.Dropout, Seed = options.Seed,
+        });
+        return Own(encoder, e =>
+        {
+            var vocab = options.VocabularyPath ?? Path.Combine(directory, BertCheckpoint.VocabularyFileName);
+            var maxTokens = Math.Min(options.MaxTokens, encoder.Options.MaxLength);
+            var tokenizer = TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, maxTokens);
+            return new EmbeddingModel(tokenizer, e, null, options.Device);
+        });
+    }
+
+    private static EmbeddingModel Own(TextEncoder encoder, Func<TextEncoder, EmbeddingModel> build)
+    {
+        try
+        {
+            return build(encoder);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+}

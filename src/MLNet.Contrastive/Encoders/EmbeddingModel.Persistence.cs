@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using MLNet.Contrastive.Text;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>Saving and loading (layout in docs/encoders.md).</summary>
+public sealed partial class EmbeddingModel
+{
+    private static readonly byte[] Signature = "MLNCEMB\0"u8.ToArray();
+
+    // Version 1: first version (tokenizer, optional vocabulary map, encoder; SHA-256 of the payload).
+    private const int CurrentVersion = 1;
+    private const int MinimumReadableVersion = 1;
+
+    /// <summary>Writes the whole model (tokenizer, vocabulary map, encoder configuration and weights) to a stream (left open).</summary>
+    /// <param name="stream">The destination.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The tokenizer (or encoder) is a user-supplied kind that cannot be saved; the message names its type.</exception>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            Tokenizer.Save(writer);
+            writer.Write(VocabularyMap is not null);
+            VocabularyMap?.Save(writer);
+            EncoderSerializer.Write(Encoder, writer);
+        }
+
+        var bytes = payload.ToArray();
+        using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        output.Write(Signature);
+        output.Write(CurrentVersion);
+        output.Write(MinimumReadableVersion);
+        output.Write((long)bytes.Length);
+        output.Write(bytes);
+        output.Write(SHA256.HashData(bytes));
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <param name="stream">The source (left open).</param>
+    /// <param name="device">Where to run the loaded model.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a saved model, is truncated or corrupted, or was written by a newer, incompatible version.</exception>
+    /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
+    public static EmbeddingModel Load(Stream stream, DeviceKind device = DeviceKind.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var input = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        var header = ReadExactly(input, Signature.Length + 16, "header");
+        if (!header.AsSpan(0, Signature.Length).SequenceEqual(Signature))
+        {
+            throw new InvalidDataException("Not a saved EmbeddingModel: the stream does not start with the signature 'MLNCEMB'.");
+        }
+
+        var written = BitConverter.ToInt32(header, Signature.Length);
+        var minimum = BitConverter.ToInt32(header, Signature.Length + 4);
+        if (minimum > CurrentVersion)
+        {
+            throw new InvalidDataException(
+                $"The EmbeddingModel was written with format version {written} and needs a reader of version {minimum} or later; this library reads up to version {CurrentVersion}. Update MLNet.Contrastive.");
+        }
+
+        var length = BitConverter.ToInt64(header, Signature.Length + 8);
+        if (length <= 0 || length > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The EmbeddingModel stream is corrupted: invalid payload length {length}.");
+        }
+
+        var payload = ReadExactly(input, (int)length, "payload");
+        var hash = ReadExactly(input, 32, "checksum");
+        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(hash))
+        {
+            throw new InvalidDataException("The EmbeddingModel stream is corrupted: its SHA-256 checksum does not match its content.");
+        }
+
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        try
+        {
+            var tokenizer = TextTokenizer.Read(reader);
+            var map = reader.ReadBoolean() ? VocabularyMap.Read(reader) : null;
+            var encoder = EncoderSerializer.Read(reader);
+            return new EmbeddingModel(tokenizer, encoder, map, device);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException)
+        {
+            throw new InvalidDataException($"The EmbeddingModel stream is inconsistent: {e.Message}", e);
+        }
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int count, string part)
+    {
+        var bytes = reader.ReadBytes(count);
+        if (bytes.Length != count)
+        {
+            throw new InvalidDataException($"The EmbeddingModel stream is truncated: its {part} needs {count} bytes but only {bytes.Length} remain.");
+        }
+
+        return bytes;
+    }
+}

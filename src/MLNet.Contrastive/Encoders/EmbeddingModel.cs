@@ -1,0 +1,136 @@
+using MLNet.Contrastive.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>
+/// A text embedding model: tokenizer, optional <see cref="Text.VocabularyMap"/>, encoder and device, with batched
+/// inference and one self-contained, versioned save format (see docs/encoders.md).
+/// </summary>
+public sealed partial class EmbeddingModel : IDisposable
+{
+    /// <summary>Initializes a new instance of the <see cref="EmbeddingModel"/> class; moves the encoder to the device.</summary>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="encoder">The encoder; the model owns it from now on.</param>
+    /// <param name="vocabularyMap">The map from tokenizer ids to the encoder's rows, or null when the encoder takes tokenizer ids.</param>
+    /// <param name="device">Where to run.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenizer"/> or <paramref name="encoder"/> is null.</exception>
+    /// <exception cref="ArgumentException">The encoder's vocabulary or maximum length does not fit the tokenizer (or map).</exception>
+    /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
+    public EmbeddingModel(TextTokenizer tokenizer, TextEncoder encoder, VocabularyMap? vocabularyMap = null, DeviceKind device = DeviceKind.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(encoder);
+        var rows = vocabularyMap?.Count ?? tokenizer.VocabularySize;
+        var (table, maxLength) = encoder switch
+        {
+            TransformerEncoder t => (t.Options.VocabularySize, t.Options.MaxLength),
+            StaticEncoder s => (s.Options.VocabularySize, int.MaxValue),
+            _ => (int.MaxValue, int.MaxValue),
+        };
+        if (table < rows)
+        {
+            throw new ArgumentException($"The encoder has {table} embedding rows but the {(vocabularyMap is null ? "tokenizer" : "vocabulary map")} produces ids up to {rows - 1}.", nameof(encoder));
+        }
+
+        if (maxLength < tokenizer.MaxTokens)
+        {
+            throw new ArgumentException($"The encoder takes at most {maxLength} tokens but the tokenizer's MaxTokens is {tokenizer.MaxTokens}.", nameof(encoder));
+        }
+
+        Tokenizer = tokenizer;
+        Encoder = encoder;
+        VocabularyMap = vocabularyMap;
+        Device = TorchDevice.Resolve(device);
+        Encoder.to(Device);
+    }
+
+    /// <summary>Gets the tokenizer.</summary>
+    public TextTokenizer Tokenizer { get; }
+
+    /// <summary>Gets the encoder (train it through this property; it lives on <see cref="Device"/>).</summary>
+    public TextEncoder Encoder { get; }
+
+    /// <summary>Gets the vocabulary map, or null when the encoder takes tokenizer ids directly.</summary>
+    public VocabularyMap? VocabularyMap { get; }
+
+    /// <summary>Gets the device the encoder lives on.</summary>
+    public Device Device { get; }
+
+    /// <summary>Gets the size of the embeddings.</summary>
+    public int Dimension => Encoder.Dimension;
+
+    /// <summary>Gets the id written into padding positions of the encoder's input (after vocabulary mapping).</summary>
+    public long PaddingId => VocabularyMap?.UnseenId ?? Tokenizer.PaddingId;
+
+    /// <summary>Tokenizes texts into the encoder's ids (vocabulary map applied).</summary>
+    /// <param name="texts">The texts.</param>
+    /// <returns>One id sequence per text, never empty.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
+    /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
+    public IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts) => Tokenize(texts, out _);
+
+    /// <summary>Tokenizes texts into the encoder's ids (vocabulary map applied) and counts the truncated ones.</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="truncatedCount">How many texts were longer than <see cref="TextTokenizer.MaxTokens"/>.</param>
+    /// <returns>One id sequence per text, never empty.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
+    /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
+    public IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts, out int truncatedCount)
+    {
+        var tokenized = Tokenizer.EncodeBatch(texts);
+        truncatedCount = tokenized.TruncatedCount;
+        return VocabularyMap is null ? tokenized.Sequences : tokenized.Sequences.Select(VocabularyMap.Map).ToArray();
+    }
+
+    /// <summary>Pads tokenized texts into a batch on <see cref="Device"/>.</summary>
+    /// <param name="sequences">Ids from <see cref="Tokenize(IReadOnlyList{string})"/>.</param>
+    /// <returns>The batch (the caller disposes it).</returns>
+    /// <exception cref="ArgumentException">No sequence, or a null one.</exception>
+    public TokenBatch Collate(IReadOnlyList<int[]> sequences) => TokenBatch.Collate(sequences, PaddingId, Device);
+
+    /// <summary>Embeds texts in batches, without autograd and in eval mode (the previous mode is restored).</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="batchSize">Texts per forward pass.</param>
+    /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
+    /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var sequences = Tokenize(texts);
+        var result = new float[sequences.Count][];
+
+        // Sorting by length wastes less padding; each text's vector does not depend on its batch.
+        var order = Enumerable.Range(0, sequences.Count).OrderBy(i => sequences[i].Length).ToArray();
+        var wasTraining = Encoder.training;
+        Encoder.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            for (var start = 0; start < order.Length; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var indices = order.Skip(start).Take(batchSize).ToArray();
+                using var batch = Collate(indices.Select(i => sequences[i]).ToArray());
+                var vectors = Encoder.call(batch.InputIds, batch.AttentionMask).to(ScalarType.Float32).cpu();
+                var flat = vectors.data<float>().ToArray();
+                for (var row = 0; row < indices.Length; row++)
+                {
+                    result[indices[row]] = flat.AsSpan(row * Dimension, Dimension).ToArray();
+                }
+            }
+        }
+        finally
+        {
+            Encoder.train(wasTraining);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Encoder.Dispose();
+}

@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Encoders;
+
+/// <summary>A tensor's shape and float32 values, as read from a file.</summary>
+/// <param name="Shape">The shape.</param>
+/// <param name="Values">The values, row-major.</param>
+internal sealed record TensorData(long[] Shape, float[] Values)
+{
+    /// <summary>Writes named tensors: count, then per tensor name, dtype code 1 (float32), rank, dims, little-endian floats.</summary>
+    internal static void WriteAll(BinaryWriter writer, IEnumerable<(string Name, Tensor Tensor)> tensors)
+    {
+        var list = tensors.ToList();
+        writer.Write(list.Count);
+        foreach (var (name, value) in list)
+        {
+            using var cpu = value.detach().to(ScalarType.Float32).cpu().contiguous();
+            writer.Write(name);
+            writer.Write((byte)1);
+            writer.Write(cpu.shape.Length);
+            foreach (var dim in cpu.shape)
+            {
+                writer.Write(dim);
+            }
+
+            writer.Write(MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteAll"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">A dtype, rank or size is invalid.</exception>
+    internal static Dictionary<string, TensorData> ReadAll(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        if (count < 0)
+        {
+            throw new InvalidDataException($"Invalid tensor count {count}.");
+        }
+
+        var result = new Dictionary<string, TensorData>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            var dtype = reader.ReadByte();
+            var rank = reader.ReadInt32();
+            if (dtype != 1 || rank < 0 || rank > 8)
+            {
+                throw new InvalidDataException($"Tensor '{name}': unsupported dtype code {dtype} or rank {rank} (expected float32, rank 0-8).");
+            }
+
+            var shape = new long[rank];
+            long elements = 1;
+            for (var d = 0; d < rank; d++)
+            {
+                shape[d] = reader.ReadInt64();
+                elements = shape[d] < 0 || elements * Math.Max(shape[d], 1) > Array.MaxLength
+                    ? throw new InvalidDataException($"Tensor '{name}': invalid shape.")
+                    : elements * shape[d];
+            }
+
+            var values = new float[elements];
+            var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            if (reader.Read(bytes) != bytes.Length)
+            {
+                throw new EndOfStreamException($"Tensor '{name}': the data ends early.");
+            }
+
+            if (!result.TryAdd(name, new TensorData(shape, values)))
+            {
+                throw new InvalidDataException($"Tensor '{name}' appears twice.");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into the parameters and buffers of <paramref name="module"/> after checking that
+    /// every name and shape matches; all mismatches are reported in one error.
+    /// </summary>
+    /// <param name="module">The destination.</param>
+    /// <param name="tensors">The values by parameter name.</param>
+    /// <param name="source">What the values came from, for the message.</param>
+    /// <param name="notRequired">Names of the module that may be absent from <paramref name="tensors"/> (kept as they are).</param>
+    /// <exception cref="InvalidDataException">A tensor is missing, unexpected or wrongly shaped.</exception>
+    internal static void LoadInto(nn.Module module, IReadOnlyDictionary<string, TensorData> tensors, string source, Func<string, bool>? notRequired = null)
+    {
+        var expected = module.state_dict();
+        var problems = new List<string>();
+        foreach (var (name, target) in expected)
+        {
+            if (!tensors.TryGetValue(name, out var data))
+            {
+                if (notRequired is null || !notRequired(name))
+                {
+                    problems.Add($"missing '{name}' [{string.Join(", ", target.shape)}]");
+                }
+            }
+            else if (!data.Shape.SequenceEqual(target.shape))
+            {
+                problems.Add($"'{name}' has shape [{string.Join(", ", data.Shape)}], expected [{string.Join(", ", target.shape)}]");
+            }
+        }
+
+        problems.AddRange(tensors.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected '{k}'"));
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"The weights in {source} do not fit the encoder: {string.Join("; ", problems)}.");
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (name, target) in expected)
+        {
+            if (tensors.TryGetValue(name, out var data))
+            {
+                using var value = tensor(data.Values, data.Shape, dtype: ScalarType.Float32);
+                target.copy_(value);
+            }
+        }
+    }
+}
