@@ -48,7 +48,10 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     public VectorDataViewType OutputType { get; }
 
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
-    internal int ReadAheadRows { get; init; } = 64;
+    internal int ReadAheadRows { get; set; } = 64;
+
+    /// <summary>Gets how many times the model was called (each call encodes a batch); for tests.</summary>
+    internal int EncodeCalls { get; private set; }
 
     /// <summary>Adds the embedding columns to <paramref name="input"/>, lazily; rows are encoded in batches.</summary>
     /// <param name="input">A data view with the input text columns.</param>
@@ -66,6 +69,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     {
         lock (_gate)
         {
+            EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _model.Encode(texts, ReadAheadRows);
         }
