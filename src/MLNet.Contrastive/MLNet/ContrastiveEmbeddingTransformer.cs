@@ -153,17 +153,20 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
         var dimension = ctx.Reader.ReadInt32();
         EmbeddingModel? model = null;
+        bool found;
         try
         {
-            if (!ctx.TryLoadBinaryStream(ModelStreamName, reader => model = EmbeddingModel.Load(reader.BaseStream)))
-            {
-                throw new InvalidDataException($"Corrupt contrastive embedding model: the '{ModelStreamName}' stream is missing.");
-            }
+            found = ctx.TryLoadBinaryStream(ModelStreamName, reader => model = EmbeddingModel.Load(reader.BaseStream));
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             model?.Dispose();
             throw new InvalidDataException($"Corrupt contrastive embedding model: the '{ModelStreamName}' stream could not be read ({e.Message}).", e);
+        }
+
+        if (!found)
+        {
+            throw new InvalidDataException($"Corrupt contrastive embedding model: the '{ModelStreamName}' stream is missing.");
         }
 
         if (model!.Dimension != dimension)
