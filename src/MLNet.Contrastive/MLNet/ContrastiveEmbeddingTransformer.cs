@@ -1,0 +1,185 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Contrastive.MLNet;
+
+[assembly: LoadableClass(typeof(ContrastiveEmbeddingTransformer), null, typeof(SignatureLoadModel),
+    ContrastiveEmbeddingTransformer.UserName, ContrastiveEmbeddingTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(IRowMapper), typeof(ContrastiveEmbeddingTransformer), null, typeof(SignatureLoadRowMapper),
+    ContrastiveEmbeddingTransformer.UserName, ContrastiveEmbeddingTransformer.LoaderSignature)]
+
+namespace MLNet.Contrastive.MLNet;
+
+/// <summary>
+/// The fitted contrastive embedding: adds one <c>Vector&lt;Single, D&gt;</c> column per (output, input) text column
+/// pair. Lazy; <see cref="Transform"/> encodes rows in batches inside its cursors; safe to use from several threads.
+/// </summary>
+/// <remarks>
+/// Saved with <c>mlContext.Model.Save</c> and loaded with <c>mlContext.Model.Load</c> in any process, with no
+/// registration call (see docs/persistence.md). Dispose it to free the model's native memory.
+/// </remarks>
+public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, ITransformer, IDisposable
+{
+    internal const string LoaderSignature = "ContrastiveEmbedding";
+    internal const string UserName = "Contrastive Embedding Transformer";
+    internal const string ModelStreamName = "EmbeddingModel";
+
+    private readonly EmbeddingModel _model;
+    private readonly InputOutputColumnPair[] _columns;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(ContrastiveEmbeddingTransformer)))
+    {
+        _model = model;
+        _columns = columns.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray();
+        OutputType = new VectorDataViewType(NumberDataViewType.Single, model.Dimension);
+    }
+
+    /// <summary>Gets the size of the embeddings.</summary>
+    public int Dimension => _model.Dimension;
+
+    /// <summary>Gets the (output, input) column pairs this transformer embeds.</summary>
+    public IReadOnlyList<InputOutputColumnPair> ColumnPairs => _columns;
+
+    /// <summary>Gets the type of every output column: <c>Vector&lt;Single, <see cref="Dimension"/>&gt;</c>.</summary>
+    public VectorDataViewType OutputType { get; }
+
+    /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
+    internal int ReadAheadRows { get; set; } = 64;
+
+    /// <summary>Gets how many times the model was called (each call encodes a batch); for tests.</summary>
+    internal int EncodeCalls { get; private set; }
+
+    /// <summary>Adds the embedding columns to <paramref name="input"/>, lazily; rows are encoded in batches.</summary>
+    /// <param name="input">A data view with the input text columns.</param>
+    /// <returns>A data view with the input columns followed by the embedding columns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not of type <c>String</c>.</exception>
+    public new IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BatchedEmbeddingDataView(this, input);
+    }
+
+    /// <summary>Encodes texts with the model; serialised by a lock because the model is not thread-safe.</summary>
+    internal float[][] Encode(IReadOnlyList<string> texts)
+    {
+        lock (_gate)
+        {
+            EncodeCalls++;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _model.Encode(texts, ReadAheadRows);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _model.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new EmbeddingRowMapper(this, schema);
+
+    /// <inheritdoc />
+    protected override void SaveModel(ModelSaveContext ctx) => SaveTo(ctx);
+
+    /// <summary>Writes the transformer (format: docs/persistence.md).</summary>
+    internal void SaveTo(ModelSaveContext ctx)
+    {
+        Host.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(GetVersionInfo());
+
+        // int32: number of column pairs; per pair: int32 string id of output name, int32 string id of input name
+        // int32: dimension. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
+        ctx.Writer.Write(_columns.Length);
+        foreach (var pair in _columns)
+        {
+            ctx.SaveNonEmptyString(pair.OutputColumnName);
+            ctx.SaveNonEmptyString(pair.InputColumnName);
+        }
+
+        ctx.Writer.Write(_model.Dimension);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ctx.SaveBinaryStream(ModelStreamName, writer =>
+            {
+                writer.Flush();
+                _model.Save(writer.BaseStream);
+            });
+        }
+    }
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "CNTREMBD",
+        verWrittenCur: 0x00010001, // 1.1: initial format
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(ContrastiveEmbeddingTransformer).Assembly.FullName);
+
+    // Factory for SignatureLoadModel.
+    private static ContrastiveEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+
+        var count = ctx.Reader.ReadInt32();
+        if (count <= 0 || count > 10_000)
+        {
+            throw new InvalidDataException($"Corrupt contrastive embedding model: {count} column pairs.");
+        }
+
+        var columns = new InputOutputColumnPair[count];
+        for (var i = 0; i < count; i++)
+        {
+            var output = ctx.LoadNonEmptyString();
+            var input = ctx.LoadNonEmptyString();
+            columns[i] = new InputOutputColumnPair(output, input);
+        }
+
+        var dimension = ctx.Reader.ReadInt32();
+        EmbeddingModel? model = null;
+        bool found;
+        try
+        {
+            found = ctx.TryLoadBinaryStream(ModelStreamName, reader => model = EmbeddingModel.Load(reader.BaseStream));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model?.Dispose();
+            throw new InvalidDataException($"Corrupt contrastive embedding model: the '{ModelStreamName}' stream could not be read ({e.Message}).", e);
+        }
+
+        if (!found)
+        {
+            throw new InvalidDataException($"Corrupt contrastive embedding model: the '{ModelStreamName}' stream is missing.");
+        }
+
+        if (model!.Dimension != dimension)
+        {
+            var actual = model.Dimension;
+            model.Dispose();
+            throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
+        }
+
+        return new ContrastiveEmbeddingTransformer(env, model, columns);
+    }
+
+    // Factory for SignatureLoadRowMapper.
+    private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema) =>
+        Create(env, ctx).MakeRowMapper(inputSchema);
+}

@@ -1,0 +1,130 @@
+using Microsoft.ML;
+
+namespace MLNet.Contrastive.MLNet;
+
+/// <summary>Validates <see cref="ContrastiveEmbeddingOptions"/> and makes the estimator's private copy.</summary>
+internal static class OptionsValidator
+{
+    /// <summary>The default output column, embedded from the anchor column.</summary>
+    internal const string DefaultOutputColumnName = "Embedding";
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    internal static void Validate(ContrastiveEmbeddingOptions o)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(o.AnchorColumnName, nameof(o.AnchorColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(o.PositiveColumnName, nameof(o.PositiveColumnName));
+        ArgumentNullException.ThrowIfNull(o.NegativeColumnNames, nameof(o.NegativeColumnNames));
+        foreach (var negative in o.NegativeColumnNames)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(negative, nameof(o.NegativeColumnNames));
+        }
+
+        if (o.GroupColumnName is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(o.GroupColumnName, nameof(o.GroupColumnName));
+        }
+
+        if (o.Columns is { } columns)
+        {
+            if (columns.Length == 0)
+            {
+                throw new ArgumentException("At least one (output, input) column pair is needed, or null for the default.", nameof(o.Columns));
+            }
+
+            var outputs = new HashSet<string>();
+            foreach (var pair in columns)
+            {
+                ArgumentNullException.ThrowIfNull(pair, nameof(o.Columns));
+                ArgumentException.ThrowIfNullOrWhiteSpace(pair.OutputColumnName, nameof(o.Columns));
+                ArgumentException.ThrowIfNullOrWhiteSpace(pair.InputColumnName, nameof(o.Columns));
+                if (!outputs.Add(pair.OutputColumnName))
+                {
+                    throw new ArgumentException($"Output column '{pair.OutputColumnName}' is given more than once.", nameof(o.Columns));
+                }
+            }
+        }
+
+        if (o.Tokenizer is not null && o.VocabularyPath is not null)
+        {
+            throw new ArgumentException("Set at most one of Tokenizer and VocabularyPath.", nameof(o.VocabularyPath));
+        }
+
+        if (!Enum.IsDefined(o.EncoderKind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.EncoderKind), o.EncoderKind, "Unknown encoder kind.");
+        }
+
+        if (!Enum.IsDefined(o.Loss))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss.");
+        }
+
+        if (!Enum.IsDefined(o.Device))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Device), o.Device, "Unknown device kind.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Layers, nameof(o.Layers));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Heads, nameof(o.Heads));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Width, nameof(o.Width));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.FeedForwardWidth, nameof(o.FeedForwardWidth));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.MaxTokens, nameof(o.MaxTokens));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Epochs, nameof(o.Epochs));
+        if (o.Width % o.Heads != 0)
+        {
+            throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
+        }
+
+        if (!(o.Temperature > 0f) || float.IsInfinity(o.Temperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Temperature), o.Temperature, "Expected a finite temperature > 0.");
+        }
+
+        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "Expected a finite learning rate > 0.");
+        }
+
+        if (!(o.WarmupRatio >= 0 && o.WarmupRatio < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.WarmupRatio), o.WarmupRatio, "Expected a warm-up ratio in [0, 1).");
+        }
+    }
+
+    /// <summary>A copy the caller cannot change afterwards, with <see cref="ContrastiveEmbeddingOptions.Columns"/> filled in.</summary>
+    internal static ContrastiveEmbeddingOptions Copy(ContrastiveEmbeddingOptions o) => new()
+    {
+        AnchorColumnName = o.AnchorColumnName,
+        PositiveColumnName = o.PositiveColumnName,
+        NegativeColumnNames = (string[])o.NegativeColumnNames.Clone(),
+        GroupColumnName = o.GroupColumnName,
+        Columns = o.Columns?.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray()
+            ?? new[] { new InputOutputColumnPair(DefaultOutputColumnName, o.AnchorColumnName) },
+        Tokenizer = o.Tokenizer,
+        VocabularyPath = o.VocabularyPath,
+        EncoderKind = o.EncoderKind,
+        Layers = o.Layers,
+        Heads = o.Heads,
+        Width = o.Width,
+        FeedForwardWidth = o.FeedForwardWidth,
+        MaxTokens = o.MaxTokens,
+        EmbeddingDimension = o.EmbeddingDimension,
+        PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,
+        Loss = o.Loss,
+        Temperature = o.Temperature,
+        LearnableTemperature = o.LearnableTemperature,
+        BatchSize = o.BatchSize,
+        ChunkSize = o.ChunkSize,
+        Epochs = o.Epochs,
+        LearningRate = o.LearningRate,
+        WarmupRatio = o.WarmupRatio,
+        Seed = o.Seed,
+        Device = o.Device,
+        ValidationData = o.ValidationData,
+        Progress = o.Progress,
+        CancellationToken = o.CancellationToken,
+    };
+}

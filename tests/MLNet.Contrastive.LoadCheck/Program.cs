@@ -1,0 +1,22 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+// Usage: MLNet.Contrastive.LoadCheck <model.zip> <texts.tsv> <input column> <output column> <result file>
+// Writes one line per text: the vector's float bits as hexadecimal, separated by spaces.
+if (args.Length != 5)
+{
+    Console.Error.WriteLine("Usage: MLNet.Contrastive.LoadCheck <model.zip> <texts.tsv> <input column> <output column> <result file>");
+    return 2;
+}
+
+var mlContext = new MLContext();
+var model = mlContext.Model.Load(args[0], out _);
+var data = mlContext.Data.LoadFromTextFile(
+    args[1], new[] { new TextLoader.Column(args[2], DataKind.String, 0) }, separatorChar: '\t', allowQuoting: false);
+var transformed = model.Transform(data);
+var lines = transformed.GetColumn<float[]>(args[3])
+    .Select(v => string.Join(' ', v.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture))));
+File.WriteAllLines(args[4], lines);
+Console.WriteLine($"Loaded {model.GetType().Name}; wrote {File.ReadAllLines(args[4]).Length} vectors.");
+return 0;

@@ -1,0 +1,75 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Contrastive.MLNet;
+
+namespace MLNet.Contrastive.Tests.MLNet;
+
+/// <summary>A training row.</summary>
+public sealed class PairRow
+{
+    public string? Anchor { get; set; }
+
+    public string? Positive { get; set; }
+
+    public string? Negative { get; set; }
+
+    public int Id { get; set; }
+
+    public bool Label { get; set; }
+}
+
+/// <summary>A row with only a text, for transform-time data.</summary>
+public sealed class TextRow
+{
+    public string Anchor { get; set; } = string.Empty;
+}
+
+internal static class TestData
+{
+    // Two topics with disjoint vocabularies: texts of one topic share words, so their bag-of-words embeddings are
+    // closer to each other than to the other topic's (the separable toy data of the pipeline tests).
+    private static readonly string[] Pets = { "cat", "dog", "kitten", "puppy", "fur", "paw", "leash", "purr" };
+    private static readonly string[] Markets = { "stock", "bond", "market", "price", "yield", "trader", "index", "dividend" };
+
+    internal static List<PairRow> Rows(int count, int seed = 0)
+    {
+        var random = new Random(seed);
+        var rows = new List<PairRow>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var pets = i % 2 == 0;
+            var words = pets ? Pets : Markets;
+            var other = pets ? Markets : Pets;
+            rows.Add(new PairRow
+            {
+                Anchor = Sentence(words, random),
+                Positive = Sentence(words, random),
+                Negative = Sentence(other, random),
+                Id = i,
+                Label = pets,
+            });
+        }
+
+        return rows;
+    }
+
+    internal static IDataView View(MLContext mlContext, IEnumerable<PairRow> rows) => mlContext.Data.LoadFromEnumerable(rows);
+
+    internal static ContrastiveEmbeddingOptions Options(int dimension = 16) => new()
+    {
+        AnchorColumnName = nameof(PairRow.Anchor),
+        PositiveColumnName = nameof(PairRow.Positive),
+        EmbeddingDimension = dimension,
+        BatchSize = 8,
+        Epochs = 1,
+    };
+
+    internal static ContrastiveEmbeddingTransformer Fit(MLContext mlContext, IDataView data, int dimension = 16) =>
+        mlContext.Transforms.ContrastiveEmbedding(Options(dimension)).Fit(data);
+
+    internal static float[][] Vectors(IDataView view, string column = "Embedding") =>
+        view.GetColumn<float[]>(column).ToArray();
+
+    private static string Sentence(string[] words, Random random) =>
+        string.Join(' ', Enumerable.Range(0, 4).Select(_ => words[random.Next(words.Length)]));
+}
