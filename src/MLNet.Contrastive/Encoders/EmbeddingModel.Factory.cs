@@ -29,10 +29,32 @@ public sealed partial class EmbeddingModel
         var tokenizer = options.VocabularyPath is { } vocab
             ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, options.MaxTokens)
             : TextTokenizer.Cl100kBase(options.MaxTokens);
+        var sequences = options.CompactVocabulary && trainingTexts is not null
+            ? trainingTexts.Select(tokenizer.Encode)
+            : null;
+        return Create(options, tokenizer, sequences);
+    }
+
+    /// <summary>
+    /// Builds a freshly initialised model over <paramref name="tokenizer"/>, compacted to the ids of
+    /// <paramref name="trainingSequences"/> (already tokenized, before any vocabulary mapping) when
+    /// <see cref="EmbeddingModelOptions.CompactVocabulary"/> is on. <see cref="EmbeddingModelOptions.VocabularyPath"/>,
+    /// <see cref="EmbeddingModelOptions.LowerCase"/> and <see cref="EmbeddingModelOptions.PretrainedPath"/> are not used.
+    /// </summary>
+    /// <param name="options">What to build (not modified).</param>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="trainingSequences">The tokenizer ids of the training texts, for vocabulary compaction; null for none.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="tokenizer"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    public static EmbeddingModel Create(EmbeddingModelOptions options, TextTokenizer tokenizer, IEnumerable<int[]>? trainingSequences)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tokenizer);
         VocabularyMap? map = null;
-        if (options.CompactVocabulary && trainingTexts is not null)
+        if (options.CompactVocabulary && trainingSequences is not null)
         {
-            map = VocabularyMap.Build(tokenizer, trainingTexts);
+            map = VocabularyMap.Build(trainingSequences);
         }
 
         var rows = map?.Count ?? tokenizer.VocabularySize;
@@ -41,7 +63,7 @@ public sealed partial class EmbeddingModel
             EncoderKind.Transformer => new TransformerEncoder(new TransformerEncoderOptions
             {
                 VocabularySize = rows, HiddenSize = options.HiddenSize, LayerCount = options.LayerCount,
-                HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = options.MaxTokens,
+                HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = tokenizer.MaxTokens,
                 Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = options.Pooling,
                 OutputDimension = options.OutputDimension, Normalize = options.Normalize, Seed = options.Seed,
             }),

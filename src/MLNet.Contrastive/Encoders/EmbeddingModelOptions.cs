@@ -1,6 +1,6 @@
 namespace MLNet.Contrastive.Encoders;
 
-/// <summary>What <see cref="EmbeddingModel.Create"/> builds: encoder, tokenizer, vocabulary compaction, device.</summary>
+/// <summary>What <see cref="EmbeddingModel.Create(EmbeddingModelOptions, IEnumerable{string})"/> builds: encoder, tokenizer, vocabulary compaction, device.</summary>
 public sealed class EmbeddingModelOptions
 {
     /// <summary>Gets or sets the encoder kind. Default is <see cref="EncoderKind.Transformer"/>.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Contrastive.Encoders;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -79,21 +80,24 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
         using var channel = _host.Start("Training contrastive embedding");
         using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
-        var examples = TrainingDataReader.Read(_host, input, _options, cancellation);
-        var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, cancellation) : null;
-        channel.Info($"Read {examples.Count} training examples; seed {seed}.");
+        var tokenizer = EmbeddingTraining.CreateTokenizer(_options);
+        var training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
+        var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+        channel.Info($"Read {training.Examples.Count} training examples ({training.TruncatedTexts} texts truncated to {tokenizer.MaxTokens} tokens); seed {seed}.");
 
-        var last = new ContrastiveTrainingProgress(0, 0, 0, float.NaN);
-        progressChannel.SetHeader(new ProgressHeader(new[] { "Loss" }, new[] { "Steps" }), entry =>
+        var last = new ContrastiveTrainingProgress(0, 0, 0, float.NaN, 0, TimeSpan.Zero);
+        progressChannel.SetHeader(new ProgressHeader(new[] { "Loss", "Examples/s" }, new[] { "Steps" }), entry =>
         {
             entry.SetProgress(0, last.Step, last.TotalSteps);
             entry.SetMetric(0, last.Loss);
+            entry.SetMetric(1, last.ExamplesPerSecond);
         });
 
         void Report(ContrastiveTrainingProgress progress)
         {
             last = progress;
-            progressChannel.Checkpoint(progress.Loss, progress.Step, progress.TotalSteps);
+            progressChannel.Checkpoint(progress.Loss, progress.ExamplesPerSecond, progress.Step, progress.TotalSteps);
+            channel.Trace($"Step {progress.Step}/{progress.TotalSteps} (epoch {progress.Epoch}): loss {progress.Loss:0.0000}, {progress.ExamplesPerSecond:0.0} examples/s, {progress.EstimatedRemaining:hh\\:mm\\:ss} left.");
             _options.Progress?.Report(progress);
         }
 
@@ -103,41 +107,9 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             _host.CheckAlive();
         }
 
-        var model = Train(examples, validation, _options, seed, Report, CheckAlive);
-        channel.Info($"Training done: {last.Step} steps, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns);
-    }
-
-    /// <summary>
-    /// The training call of <see cref="Fit"/>: the one place where the trainer is invoked.
-    /// <paramref name="checkAlive"/> must be called between steps (it throws on cancellation) and
-    /// <paramref name="report"/> after each step. On any exception no model may leak.
-    /// </summary>
-    internal static EmbeddingModel Train(
-        IReadOnlyList<TextExample> examples,
-        IReadOnlyList<TextExample>? validation,
-        ContrastiveEmbeddingOptions options,
-        int seed,
-        Action<ContrastiveTrainingProgress> report,
-        Action checkAlive)
-    {
-        // TEMPORARY (branch mlnet): the trainer is wired here on merge. Until then this walks the real step
-        // schedule (epochs x batches), honouring cancellation and reporting progress, and returns the seeded stand-in.
-        var stepsPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
-        var total = stepsPerEpoch * options.Epochs;
-        var step = 0;
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
-        {
-            for (var b = 0; b < stepsPerEpoch; b++)
-            {
-                checkAlive();
-                report(new ContrastiveTrainingProgress(epoch, ++step, total, float.NaN));
-            }
-        }
-
-        checkAlive();
-        _ = validation;
-        return EmbeddingModel.CreateStandIn(options.EmbeddingDimension, buckets: 4096, seed);
+        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, training, validation, _options, seed, Report, CheckAlive, cancellation);
+        channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary };
     }
 
     private void CheckSchema(SchemaShape schema)

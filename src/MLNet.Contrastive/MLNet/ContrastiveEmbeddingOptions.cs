@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Tokenizers;
+using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Losses;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -33,7 +35,8 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>
     /// Gets or sets the tokenizer. Default is <see langword="null"/>: the built-in cl100k_base tokenizer, unless
-    /// <see cref="VocabularyPath"/> is set.
+    /// <see cref="VocabularyPath"/> is set. A tokenizer instance trains and transforms, but a model built on one cannot be
+    /// saved (ML.NET's tokenizers do not expose what they were built from); use <see cref="VocabularyPath"/> or the built-in one to save.
     /// </summary>
     public Tokenizer? Tokenizer { get; set; }
 
@@ -58,7 +61,10 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>Gets or sets the width of the Transformer's feed-forward layers. Default is 512.</summary>
     public int FeedForwardWidth { get; set; } = 512;
 
-    /// <summary>Gets or sets the maximum number of tokens per text; longer texts are truncated. Default is 128.</summary>
+    /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
+    public double Dropout { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default is 128.</summary>
     public int MaxTokens { get; set; } = 128;
 
     /// <summary>Gets or sets the size of the output embeddings. Default is 128.</summary>
@@ -70,8 +76,8 @@ public sealed class ContrastiveEmbeddingOptions
     /// </summary>
     public string? PretrainedCheckpointDirectory { get; set; }
 
-    /// <summary>Gets or sets the loss. Default is <see cref="ContrastiveLossKind.InfoNce"/>.</summary>
-    public ContrastiveLossKind Loss { get; set; } = ContrastiveLossKind.InfoNce;
+    /// <summary>Gets or sets the loss (see docs/losses.md). Default is <see cref="LossKind.InfoNce"/>.</summary>
+    public LossKind Loss { get; set; } = LossKind.InfoNce;
 
     /// <summary>Gets or sets the softmax temperature τ of the loss (similarities are divided by τ). Default is 0.05.</summary>
     public float Temperature { get; set; } = 0.05f;

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.MLNet;
 
 [assembly: LoadableClass(typeof(ContrastiveEmbeddingTransformer), null, typeof(SignatureLoadModel),
@@ -46,6 +47,9 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     /// <summary>Gets the type of every output column: <c>Vector&lt;Single, <see cref="Dimension"/>&gt;</c>.</summary>
     public VectorDataViewType OutputType { get; }
+
+    /// <summary>Gets what training did, for a transformer returned by <see cref="ContrastiveEmbeddingEstimator.Fit"/>; <see langword="null"/> for a loaded one.</summary>
+    public TrainingSummary? TrainingSummary { get; internal init; }
 
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 64;

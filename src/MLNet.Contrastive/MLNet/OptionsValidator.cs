@@ -83,6 +83,11 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Temperature), o.Temperature, "Expected a finite temperature > 0.");
         }
 
+        if (!(o.Dropout >= 0 && o.Dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Dropout), o.Dropout, "Expected a dropout probability in [0, 1).");
+        }
+
         if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate))
         {
             throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "Expected a finite learning rate > 0.");
@@ -110,6 +115,7 @@ internal static class OptionsValidator
         Heads = o.Heads,
         Width = o.Width,
         FeedForwardWidth = o.FeedForwardWidth,
+        Dropout = o.Dropout,
         MaxTokens = o.MaxTokens,
         EmbeddingDimension = o.EmbeddingDimension,
         PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,

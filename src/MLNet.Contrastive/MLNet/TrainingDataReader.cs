@@ -1,14 +1,23 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNet.Contrastive.Text;
+using MLNet.Contrastive.Training;
 
 namespace MLNet.Contrastive.MLNet;
 
-/// <summary>Streams the training columns of a data view into <see cref="TextExample"/>s with one cursor pass.</summary>
+/// <summary>The training rows of a data view as token ids (before any vocabulary mapping).</summary>
+/// <param name="Examples">One example per row, in row order; group ids numbered from the group keys in order of appearance.</param>
+/// <param name="TruncatedTexts">How many texts were longer than the tokenizer's maximum and were truncated.</param>
+internal sealed record TokenizedTrainingData(IReadOnlyList<ContrastiveExample> Examples, int TruncatedTexts);
+
+/// <summary>
+/// Streams the training columns of a data view with one cursor pass and keeps only token ids (never the rows).
+/// </summary>
 internal static class TrainingDataReader
 {
-    /// <summary>Reads every row; a row whose anchor, positive or negative is missing or empty is an error naming column and row.</summary>
-    internal static List<TextExample> Read(IHost host, IDataView data, ContrastiveEmbeddingOptions options, CancellationToken cancellation)
+    /// <summary>Reads and tokenizes every row; a row whose anchor, positive or negative is missing or blank is an error naming column and row.</summary>
+    internal static TokenizedTrainingData Read(IHost host, IDataView data, ContrastiveEmbeddingOptions options, TextTokenizer tokenizer, CancellationToken cancellation)
     {
         var schema = data.Schema;
         var textColumns = new List<DataViewSchema.Column> { schema[options.AnchorColumnName], schema[options.PositiveColumnName] };
@@ -23,8 +32,10 @@ internal static class TrainingDataReader
         using var cursor = data.GetRowCursor(active.Distinct());
         var getters = textColumns.Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
         var groupGetter = group is { } gc ? MakeGroupGetter(cursor, gc) : null;
-        var examples = new List<TextExample>();
+        var groupIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var examples = new List<ContrastiveExample>();
         var value = default(ReadOnlyMemory<char>);
+        var truncated = 0;
         long row = 0;
         while (cursor.MoveNext())
         {
@@ -34,7 +45,7 @@ internal static class TrainingDataReader
                 host.CheckAlive();
             }
 
-            var texts = new string[getters.Length];
+            var ids = new int[getters.Length][];
             for (var i = 0; i < getters.Length; i++)
             {
                 getters[i](ref value);
@@ -44,10 +55,23 @@ internal static class TrainingDataReader
                         $"Row {row} of column '{textColumns[i].Name}' has no text (null, empty or white space); every training text must be non-empty.");
                 }
 
-                texts[i] = value.ToString();
+                ids[i] = tokenizer.Encode(value.ToString(), out var cut);
+                truncated += cut ? 1 : 0;
             }
 
-            examples.Add(new TextExample(texts[0], texts[1], texts[2..], groupGetter?.Invoke()));
+            long? groupId = null;
+            if (groupGetter?.Invoke() is { } key)
+            {
+                if (!groupIds.TryGetValue(key, out var id))
+                {
+                    id = groupIds.Count;
+                    groupIds.Add(key, id);
+                }
+
+                groupId = id;
+            }
+
+            examples.Add(new ContrastiveExample(ids[0], ids[1], ids[2..], groupId));
             row++;
         }
 
@@ -56,7 +80,7 @@ internal static class TrainingDataReader
             throw host.Except("The training data has no rows.");
         }
 
-        return examples;
+        return new TokenizedTrainingData(examples, truncated);
     }
 
     private static Func<string>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)

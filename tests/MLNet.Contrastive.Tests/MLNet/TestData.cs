@@ -72,4 +72,16 @@ internal static class TestData
 
     private static string Sentence(string[] words, Random random) =>
         string.Join(' ', Enumerable.Range(0, 4).Select(_ => words[random.Next(words.Length)]));
+
+    /// <summary>
+    /// Asserts that a row-by-row embedding equals the batched one to float32 rounding: a batch pads each text to the
+    /// batch's longest and multiplies matrices of another shape; padding is masked to exact zeros, but the BLAS may
+    /// sum in another order, so the last bits can differ (1e-5 is about 100 float32 ulps at the vectors' scale).
+    /// </summary>
+    internal static void AssertSameEmbedding(float[] expected, float[] actual, string message)
+    {
+        Assert.HasCount(expected.Length, actual, message);
+        var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.IsLessThanOrEqualTo(1e-5f, worst, $"{message}: max |difference| {worst}");
+    }
 }

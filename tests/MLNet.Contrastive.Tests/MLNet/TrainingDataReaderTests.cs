@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Text;
 
 namespace MLNet.Contrastive.Tests.MLNet;
 
@@ -20,22 +21,46 @@ public sealed class TrainingDataReaderTests
     }
 
     [TestMethod]
-    public void Read_KeepsTextsNegativesAndIntegerGroupKeys_InRowOrder()
+    public void Read_KeepsTokenIdsNegativesAndGroupIds_InRowOrder()
     {
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(new[]
         {
-            new GroupedRow { Anchor = "a0", Positive = "p0", Negative = "n0", Group = 7 },
-            new GroupedRow { Anchor = "a1", Positive = "p1", Negative = "n1", Group = -3 },
+            new GroupedRow { Anchor = "a zero", Positive = "p zero", Negative = "n zero", Group = 7 },
+            new GroupedRow { Anchor = "a one", Positive = "p one", Negative = "n one", Group = -3 },
+            new GroupedRow { Anchor = "a two", Positive = "p two", Negative = "n two", Group = 7 },
         });
         var options = new ContrastiveEmbeddingOptions { NegativeColumnNames = new[] { "Negative" }, GroupColumnName = "Group" };
         var host = ((IHostEnvironment)mlContext).Register("test");
+        var tokenizer = TextTokenizer.Cl100kBase(maxTokens: 16);
 
-        var examples = TrainingDataReader.Read(host, data, options, CancellationToken.None);
+        var read = TrainingDataReader.Read(host, data, options, tokenizer, CancellationToken.None);
 
-        Assert.HasCount(2, examples);
-        Assert.AreEqual(("a1", "p1", "n1", "-3"), (examples[1].Anchor, examples[1].Positive, examples[1].Negatives.Single(), examples[1].GroupKey));
-        Assert.AreEqual("7", examples[0].GroupKey);
+        Assert.HasCount(3, read.Examples);
+        var second = read.Examples[1];
+        CollectionAssert.AreEqual(tokenizer.Encode("a one"), second.Query);
+        CollectionAssert.AreEqual(tokenizer.Encode("p one"), second.Positive);
+        CollectionAssert.AreEqual(tokenizer.Encode("n one"), second.Negatives.Single());
+        // Group keys are numbered in order of appearance; equal keys share an id.
+        CollectionAssert.AreEqual(new long?[] { 0, 1, 0 }, read.Examples.Select(e => e.Group).ToArray());
+        Assert.AreEqual(0, read.TruncatedTexts);
+    }
+
+    [TestMethod]
+    public void Read_CountsTruncatedTexts()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(new[]
+        {
+            new GroupedRow { Anchor = "one two three four five six seven eight nine ten", Positive = "short", Negative = "n" },
+        });
+        var host = ((IHostEnvironment)mlContext).Register("test");
+        var tokenizer = TextTokenizer.Cl100kBase(maxTokens: 4);
+
+        var read = TrainingDataReader.Read(host, data, new ContrastiveEmbeddingOptions(), tokenizer, CancellationToken.None);
+
+        Assert.AreEqual(1, read.TruncatedTexts);
+        Assert.HasCount(4, read.Examples[0].Query);
     }
 
     [TestMethod]
