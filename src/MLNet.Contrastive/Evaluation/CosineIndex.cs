@@ -6,14 +6,20 @@ namespace MLNet.Contrastive.Evaluation;
 /// Exact cosine-similarity top-k search over a fixed set of embedding vectors.
 /// </summary>
 /// <remarks>
-/// The corpus vectors are L2-normalised once, when the index is built, and stored contiguously; a search normalises
-/// the query, takes one dot product per corpus vector and keeps the best <c>k</c> with a bounded heap
-/// (O(N·D + N·log k) per query; no approximation). A zero vector has cosine 0 with everything.
+/// The corpus vectors are L2-normalised once, when the index is built, and stored contiguously (or as sparse rows when
+/// at most a quarter of their values are non-zero, as for TF-IDF vectors); a search normalises the query, takes one
+/// dot product per corpus vector and keeps the best <c>k</c> with a bounded heap (O(N·D + N·log k) per query, O(non-zeros
+/// + N·log k) for sparse rows; exact, no approximation). A zero vector has cosine 0 with everything.
 /// Ties are broken deterministically: among equal scores the lower corpus index ranks first.
 /// </remarks>
 public sealed class CosineIndex
 {
-    private readonly float[] _unitVectors;
+    // Unit vectors, stored densely (row-major) or, when at most a quarter of the values are non-zero (TF-IDF vectors),
+    // as compressed sparse rows: row i holds _values[_rowStart[i].._rowStart[i + 1]] at columns _columns[...].
+    private readonly float[]? _unitVectors;
+    private readonly int[]? _rowStart;
+    private readonly int[]? _columns;
+    private readonly float[]? _values;
 
     /// <summary>Builds an index over <paramref name="vectors"/> (copied; the caller may reuse its arrays).</summary>
     /// <param name="vectors">The corpus embeddings, all of the same non-zero length.</param>
@@ -24,11 +30,36 @@ public sealed class CosineIndex
         ArgumentNullException.ThrowIfNull(vectors);
         Count = vectors.Count;
         Dimension = Count == 0 ? 0 : CheckVector(vectors[0], nameof(vectors), 0, -1);
-        _unitVectors = new float[(long)Count * Dimension];
+        long nonZero = 0;
         for (int i = 0; i < Count; i++)
         {
             CheckVector(vectors[i], nameof(vectors), i, Dimension);
-            WriteUnit(vectors[i], _unitVectors.AsSpan(i * Dimension, Dimension));
+            foreach (float v in vectors[i])
+                nonZero += v != 0 ? 1 : 0;
+        }
+        if (nonZero * 4 > (long)Count * Dimension)
+        {
+            _unitVectors = new float[(long)Count * Dimension];
+            for (int i = 0; i < Count; i++)
+                WriteUnit(vectors[i], _unitVectors.AsSpan(i * Dimension, Dimension));
+            return;
+        }
+        _rowStart = new int[Count + 1];
+        _columns = new int[nonZero];
+        _values = new float[nonZero];
+        var unit = new float[Dimension];
+        int next = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            WriteUnit(vectors[i], unit);
+            for (int j = 0; j < Dimension; j++)
+            {
+                if (unit[j] == 0)
+                    continue;
+                _columns[next] = j;
+                _values[next++] = unit[j];
+            }
+            _rowStart[i + 1] = next;
         }
     }
 
@@ -107,7 +138,7 @@ public sealed class CosineIndex
         var heap = new PriorityQueue<int, (float Score, int Index)>(take + 1, WorstFirst.Instance);
         for (int i = 0; i < Count; i++)
         {
-            float score = Dot(unitQuery, _unitVectors.AsSpan(i * Dimension, Dimension));
+            float score = Score(unitQuery, i);
             if (heap.Count < take)
                 heap.Enqueue(i, (score, i));
             else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((score, i), worst) > 0)
@@ -120,6 +151,16 @@ public sealed class CosineIndex
             hits[r] = new SearchHit(index, key.Score);
         }
         return hits;
+    }
+
+    private float Score(float[] unitQuery, int row)
+    {
+        if (_unitVectors is not null)
+            return Dot(unitQuery, _unitVectors.AsSpan(row * Dimension, Dimension));
+        float sum = 0;
+        for (int k = _rowStart![row]; k < _rowStart[row + 1]; k++)
+            sum += unitQuery[_columns![k]] * _values![k];
+        return sum;
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -20,6 +20,28 @@ public sealed class CosineIndexTests
     }
 
     [TestMethod]
+    public void Search_SparseAndDenseCorpora_MatchBruteForceCosine()
+    {
+        var random = new Random(5);
+        foreach (double density in new[] { 0.05, 1.0 }) // 5% non-zero takes the sparse-row path, 100% the dense one
+        {
+            float[][] corpus = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 64)
+                .Select(_ => random.NextDouble() < density ? (float)random.NextDouble() : 0f).ToArray()).ToArray();
+            float[] query = Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray();
+
+            var hits = new CosineIndex(corpus).Search(query, 5);
+
+            var expected = Enumerable.Range(0, corpus.Length)
+                .Select(i => (Index: i, Score: CosineIndex.Cosine(query, corpus[i])))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Take(5).ToList();
+            CollectionAssert.AreEqual(expected.Select(x => x.Index).ToList(), hits.Select(h => h.Index).ToList(), $"density {density}");
+            // float32 accumulation versus double: 1e-5 is ample for 64 terms of size <= 1.
+            for (int r = 0; r < 5; r++)
+                Assert.AreEqual(expected[r].Score, hits[r].Score, 1e-5);
+        }
+    }
+
+    [TestMethod]
     public void Search_KLargerThanCorpus_ReturnsWholeCorpusSorted()
     {
         var index = new CosineIndex([[0, 1], [1, 0]]);
