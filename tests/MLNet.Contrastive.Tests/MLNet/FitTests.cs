@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Contrastive.MLNet;
 
 namespace MLNet.Contrastive.Tests.MLNet;
@@ -114,5 +115,52 @@ public sealed class FitTests
         using var transformer = estimator.Fit(TestData.View(mlContext, TestData.Rows(4)));
 
         Assert.AreEqual(6, transformer.Dimension);
+    }
+
+    [TestMethod]
+    public void Fit_WithValidationData_ReportsRecallAt1PerEpoch_ThatMatchesTheFinalVectors()
+    {
+        var mlContext = new MLContext(seed: 5);
+        var options = TestData.Options();
+        options.Epochs = 2;
+        options.ValidationData = TestData.View(mlContext, TestData.Rows(12, seed: 9));
+        options.Columns = new[]
+        {
+            new InputOutputColumnPair("AnchorVector", nameof(PairRow.Anchor)),
+            new InputOutputColumnPair("PositiveVector", nameof(PairRow.Positive)),
+        };
+
+        using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(TestData.View(mlContext, TestData.Rows(16)));
+
+        var summary = transformer.TrainingSummary!;
+        Assert.HasCount(2, summary.ValidationRecallAt1);
+        Assert.AreEqual(16, summary.Examples);
+        Assert.HasCount(summary.Steps, summary.Losses);
+
+        // The last epoch's score was computed with the final weights: recompute it from the transformer's own vectors.
+        var view = transformer.Transform(options.ValidationData);
+        var anchors = TestData.Vectors(view, "AnchorVector");
+        var positives = TestData.Vectors(view, "PositiveVector");
+        var hits = 0;
+        for (var i = 0; i < anchors.Length; i++)
+        {
+            var best = Enumerable.Range(0, positives.Length).MaxBy(j => Cosine(anchors[i], positives[j]));
+            hits += best == i ? 1 : 0;
+        }
+
+        Assert.AreEqual((double)hits / anchors.Length, summary.ValidationRecallAt1[^1], 1e-9);
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+
+        return dot / Math.Sqrt(na * nb);
     }
 }
