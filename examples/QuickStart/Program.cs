@@ -1,0 +1,47 @@
+// The QuickStart: dotnet run -c Release --project examples/QuickStart [-- --quick | --data pairs.tsv | --help]
+// Everything happens in QuickStartRunner; this file only parses the command line and reports errors.
+using QuickStart;
+
+QuickStartOptions? options;
+try
+{
+    options = CommandLine.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+if (options is null)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // stop after the current step instead of killing the process mid-write
+    cancel.Cancel();
+};
+options.CancellationToken = cancel.Token;
+options.LiveProgressLine = !Console.IsOutputRedirected;
+
+try
+{
+    QuickStartRunner.Run(options, Console.Out);
+    return 0;
+}
+catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or ArgumentException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("Cancelled; no model was saved.");
+    return 130;
+}

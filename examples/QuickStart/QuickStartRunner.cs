@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using MLNet.Contrastive.Evaluation;
+using MLNet.Contrastive.MLNet;
+
+namespace QuickStart;
+
+/// <summary>
+/// The whole QuickStart: build the retrieval task, score an untrained model and TF-IDF, train with gradient caching,
+/// save the model, load it in a fresh <see cref="MLContext"/>, score it and answer searches. Program.cs is a thin CLI over it.
+/// </summary>
+public static class QuickStartRunner
+{
+    /// <summary>Runs the QuickStart and writes its report to <paramref name="output"/>.</summary>
+    /// <param name="options">The options (validated here).</param>
+    /// <param name="output">Where the progress, the metrics table and the search answers go.</param>
+    /// <returns>Everything the run measured.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (ParamName is the command-line option).</exception>
+    /// <exception cref="DirectoryNotFoundException">No .NET SDK API documentation was found.</exception>
+    /// <exception cref="InvalidDataException">The TSV file is malformed.</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    public static QuickStartResult Run(QuickStartOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        options.Validate();
+        var timings = new List<(string, TimeSpan)>();
+        var clock = Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            timings.Add((name, clock.Elapsed));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({name}: {clock.Elapsed.TotalSeconds:0.0} s)"));
+            clock.Restart();
+        }
+
+        output.WriteLine("1. Data");
+        var data = QuickStartData.Load(options);
+        output.WriteLine($"  {data.Description}");
+        output.WriteLine($"  Test set: {data.TestNote}.");
+        Phase("data");
+
+        var mlContext = new MLContext(seed: options.Seed);
+        var trainView = QuickStartTraining.ToDataView(mlContext, data.TrainPairs, out int negatives);
+        var printer = new ProgressPrinter(output, options.LiveProgressLine);
+        var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, printer);
+
+        output.WriteLine("2. Baselines on the test set");
+        RetrievalMetrics untrained;
+        using (var initial = QuickStartTraining.CreateUntrained(estimatorOptions, data.TrainPairs, negatives))
+            untrained = QuickStartEvaluation.Untrained(initial, data.Test);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untrained model (same architecture, vocabulary and seed): MRR@10 {untrained.MrrAt10:0.0000}"));
+        var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
+        Phase("baselines");
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"3. Training: {options.Encoder} encoder, width {options.Width}{(options.Encoder == MLNet.Contrastive.Encoders.EncoderKind.Transformer ? $", {options.Layers} layers" : "")}, " +
+            $"{options.MaxTokens} tokens, InfoNCE (τ 0.05), batch {options.BatchSize} in chunks of {options.ChunkSize} (gradient cache), " +
+            $"{options.Epochs} epoch(s), {data.TrainPairs.Count} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}"));
+        TrainingSummary summary;
+        string modelPath = Path.GetFullPath(options.OutputPath);
+        using (var model = mlContext.Transforms.ContrastiveEmbedding(estimatorOptions).Fit(trainView))
+        {
+            summary = model.TrainingSummary!;
+            Phase("training");
+            mlContext.Model.SaveAtomically(model, trainView.Schema, modelPath);
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {summary.Steps} steps; loss {summary.Losses[0]:0.000} -> {summary.Losses[^1]:0.000}; {summary.TruncatedTexts} texts truncated; " +
+            $"saved {modelPath} ({new FileInfo(modelPath).Length / 1024.0 / 1024.0:0.0} MB)"));
+        Phase("saving");
+
+        output.WriteLine("4. Evaluation with the model loaded back from the file (fresh MLContext)");
+        var freshContext = new MLContext(seed: options.Seed);
+        var loaded = freshContext.Model.Load(modelPath, out _);
+        try
+        {
+            var trained = QuickStartEvaluation.Trained(freshContext, loaded, data.Test);
+            double random = Math.Min(1.0, 10.0 / data.Test.Corpus.Count);
+            output.WriteLine();
+            output.WriteLine(MetricsReport.ToText(("untrained", untrained), ("TF-IDF", tfIdf), ("trained", trained)));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  (a random ranking has Recall@10 = 10/{data.Test.Corpus.Count} = {random:0.0000} in expectation; test set: {data.TestNote})"));
+            Phase("evaluation");
+
+            output.WriteLine($"5. Searches over {data.SearchCorpus.Count} documents with the loaded model");
+            var answers = QuickStartSearch.Answer(freshContext, loaded, data.SearchCorpus, options.Searches, options.SearchResults);
+            foreach (var answer in answers)
+            {
+                output.WriteLine($"  \"{answer.Query}\"");
+                foreach (var (document, score) in answer.Results)
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {score:0.000}  {document}"));
+            }
+
+            Phase("searches");
+            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings);
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
+        }
+    }
+}
