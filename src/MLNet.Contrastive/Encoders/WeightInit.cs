@@ -25,7 +25,8 @@ internal static class WeightInit
             }
             else
             {
-                nn.init.normal_(parameter, 0.0, 0.02, generator);
+                // Tensor.normal_ honours the generator; nn.init.normal_ ignores it in TorchSharp 0.107.
+                parameter.normal_(0.0, 0.02, generator);
             }
         }
     }
