@@ -1,0 +1,15 @@
+using System.Globalization;
+
+namespace MLNet.Contrastive.Benchmarks;
+
+/// <summary>The one line a child process prints for its parent: <c>key=value</c> pairs separated by <c>;</c>.</summary>
+internal static class ChildResult
+{
+    public static void Print(params (string Key, double Value)[] values) =>
+        Console.WriteLine(string.Join(';', values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key}={v.Value:R}"))));
+
+    public static Dictionary<string, double> Parse(string line) =>
+        line.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
+}
