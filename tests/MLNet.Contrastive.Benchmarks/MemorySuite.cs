@@ -20,9 +20,20 @@ internal static class MemorySuite
         foreach (var batch in config.MemoryBatches)
         {
             Console.WriteLine($"[b] B={batch} ...");
-            var r = ChildResult.Parse(Measure.RunChild(Program.ChildArguments(config, ChildName, batch)));
-            baseline ??= r["peak"];
-            lastRatio = r["peak"] / baseline.Value;
+            var r = ChildResult.TryRun(Program.ChildArguments(config, ChildName, batch), out var failure);
+            if (r is null)
+            {
+                rows.AppendLine(CultureInfo.InvariantCulture, $"| {batch} | {failure} (exit 137 is a kill, usually out of memory) ||||");
+                lastRatio = null;
+                continue;
+            }
+
+            if (batch == config.MemoryBatches[0])
+            {
+                baseline = r["peak"];
+            }
+
+            lastRatio = r["peak"] / baseline;
             rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {batch} | {Measure.Gb((long)r["peak"])} | {lastRatio:0.000} | {Measure.Gb((long)r["before"])} | {r["seconds"]:0.00} |"));
         }
@@ -37,7 +48,7 @@ internal static class MemorySuite
         text.Append(rows);
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Target peak(B={largest}) <= 1.15 x peak(B={first}): {(lastRatio <= 1.15 ? "met" : "missed")} ({lastRatio:0.000})."));
+            $"Target peak(B={largest}) <= 1.15 x peak(B={first}): {(lastRatio is null ? "not measured (a run failed, see the table)" : lastRatio <= 1.15 ? "met" : "missed")} ({lastRatio:0.000})."));
         report.Section("b) Peak memory of a cached step", text.ToString());
     }
 

@@ -24,7 +24,13 @@ internal static class StepTimeSuite
         foreach (var batch in config.StepBatches)
         {
             Console.WriteLine($"[a] B={batch} ...");
-            var r = ChildResult.Parse(Measure.RunChild(Program.ChildArguments(config, ChildName, batch)));
+            var r = ChildResult.TryRun(Program.ChildArguments(config, ChildName, batch), out var failure);
+            if (r is null)
+            {
+                rows.AppendLine(CultureInfo.InvariantCulture, $"| {batch} | {failure} (exit 137 is a kill, usually out of memory) ||||||||");
+                continue;
+            }
+
             var ideal = r["nograd"] + r["full"];
             var ratio = r["cached"] / ideal;
             if (ratio > 1.05)

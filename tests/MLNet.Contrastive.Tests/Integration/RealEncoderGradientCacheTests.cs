@@ -75,6 +75,18 @@ public sealed class RealEncoderGradientCacheTests
         var error = TestData.RelativeError(actual, expected);
         Console.WriteLine($"{name}: relative error {error:E2}");
         Assert.IsTrue(error <= Tolerance, $"{name}: relative error {error}");
+
+        if (query == "transformer")
+        {
+            // The same step without dropout replay draws other masks in the re-encoding pass: the error must then be of
+            // the order of dropout's effect, which shows that dropout is live in these encoders and the check above is not vacuous.
+            TestData.ZeroGradients(parameters);
+            var options = CacheOptions();
+            options.ReplaySeed = null;
+            new GradientCache(queryEncoder, documentEncoder, loss, options).Step(queries, documents, k, step: 3);
+            var unreplayed = TestData.RelativeError(TestData.Gradients(parameters), expected);
+            Assert.IsTrue(unreplayed > 1e-3, $"{name}: without replay, relative error {unreplayed}");
+        }
     }
 
     [TestMethod]
