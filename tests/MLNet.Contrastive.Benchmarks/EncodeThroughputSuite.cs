@@ -27,7 +27,7 @@ internal static class EncodeThroughputSuite
         using (var transformer = Workload.Transformer(config, config.MaxTextLength))
         {
             var texts = Workload.MixedLength(config.TransformerTexts, config.MinTextLength, config.MaxTextLength, config.Vocabulary, seed: 30);
-            AddRows(rows, "transformer", transformer, texts, config, repeats: 2);
+            AddRows(rows, "transformer", transformer, texts, config, repeats: 3);
         }
 
         using (var staticEncoder = Workload.Static(config))
@@ -39,7 +39,7 @@ internal static class EncodeThroughputSuite
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: transformer = {config.EncoderDescription}, position table {config.MaxTextLength}; static = StaticEncoder width {config.Width}, vocabulary {config.Vocabulary}. Texts: synthetic token ids, length uniform in [{config.MinTextLength}, {config.MaxTextLength}]; {config.TransformerTexts} texts (transformer) and {config.StaticTexts} (static).");
         text.AppendLine();
-        text.AppendLine("Each pass: eval mode, `no_grad`, per batch `TokenBatch.Collate` (padded to the maximum with `padTo`, or to the batch's longest text), the encoder, and the vectors copied to `float[]` rows — what `EmbeddingModel.Encode` does after tokenization (tokenization is not timed). \"Sorted by length\" batches texts in length order, as `EmbeddingModel.Encode` does. Median of 2 (transformer) or 3 (static) passes over all texts after 1 warmup pass.");
+        text.AppendLine("Each pass: eval mode, `no_grad`, per batch `TokenBatch.Collate` (padded to the maximum with `padTo`, or to the batch's longest text), the encoder, and the vectors copied to `float[]` rows — what `EmbeddingModel.Encode` does after tokenization (tokenization is not timed). \"Sorted by length\" batches texts in length order, as `EmbeddingModel.Encode` does. Median of 3 passes over all texts after 1 warmup pass.");
         text.AppendLine();
         text.Append(rows);
         report.Section("c) Encode throughput", text.ToString());
