@@ -56,10 +56,18 @@ internal static class Measure
     /// Runs this program again with <paramref name="arguments"/> in a fresh process (so its peak RSS is its own) and
     /// returns the last line it prints.
     /// </summary>
-    public static string RunChild(params string[] arguments)
+    public static string RunChild(params string[] arguments) => RunChild(arguments, null);
+
+    /// <summary>As <see cref="RunChild(string[])"/>, with extra environment variables for the child.</summary>
+    public static string RunChild(string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {

@@ -8,10 +8,16 @@ internal sealed class Report
 {
     private readonly StringBuilder text = new();
 
-    public Report()
+    public Report(bool quick)
     {
         text.AppendLine("# Benchmarks");
         text.AppendLine();
+        if (quick)
+        {
+            text.AppendLine("> **Quick run (`--quick`)**: tiny sizes, only to check that the program works. These numbers are not benchmark results.");
+            text.AppendLine();
+        }
+
         text.AppendLine("Written by `dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks` — do not edit by hand.");
         text.AppendLine("All numbers of one table come from one run on one machine; ratios compare numbers of the same run.");
         text.AppendLine();

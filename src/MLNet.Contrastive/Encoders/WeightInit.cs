@@ -25,10 +25,8 @@ internal static class WeightInit
             }
             else
             {
-                // TorchSharp 0.107's nn.init.normal_ ignores its generator argument (the global generator is used),
-                // so draw with randn, which honours it: the initial weights then depend on the seed alone.
-                using var draw = randn(parameter.shape, dtype: parameter.dtype, generator: generator);
-                parameter.copy_(draw.mul_(0.02));
+                // Tensor.normal_ honours the generator; nn.init.normal_ ignores it in TorchSharp 0.107.
+                parameter.normal_(0.0, 0.02, generator);
             }
         }
     }
