@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Benchmarks;
 internal static class Workload
 {
     /// <summary>The BERT-small-like encoder of <paramref name="config"/> (seeded), in training mode.</summary>
-    public static MLNet.Contrastive.Encoders.TransformerEncoder Transformer(BenchmarkConfig config, int maxLength) => new(new TransformerEncoderOptions
+    public static global::MLNet.Contrastive.Encoders.TransformerEncoder Transformer(BenchmarkConfig config, int maxLength) => new(new TransformerEncoderOptions
     {
         VocabularySize = config.Vocabulary, HiddenSize = config.Width, LayerCount = config.Layers, HeadCount = config.Heads,
         FeedForwardSize = config.FeedForward, MaxLength = maxLength, Dropout = config.Dropout, AttentionDropout = config.Dropout,
