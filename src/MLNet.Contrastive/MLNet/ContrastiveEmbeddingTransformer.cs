@@ -54,6 +54,9 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 64;
 
+    /// <summary>Gets the model (for benchmarks that compare the transform with the raw model).</summary>
+    internal EmbeddingModel Model => _model;
+
     /// <summary>Gets how many times the model was called (each call encodes a batch); for tests.</summary>
     internal int EncodeCalls { get; private set; }
 
