@@ -2,26 +2,30 @@ using System.Diagnostics;
 
 namespace MLNet.Contrastive.Tests.Notebooks;
 
-/// <summary>Runs <c>dotnet run &lt;file&gt;.cs</c> in a child process and captures its output.</summary>
-internal static class FileBasedProgramRunner
+/// <summary>Runs the <c>dotnet</c> CLI in a child process and captures its output.</summary>
+internal static class DotNetCli
 {
-    internal sealed record Result(int ExitCode, string Output, string Error, TimeSpan Elapsed);
+    internal sealed record Result(int ExitCode, string Output, string Error, TimeSpan Elapsed)
+    {
+        public override string ToString() => $"exit code {ExitCode} after {Elapsed.TotalSeconds:0.0} s\n{Output}\n{Error}";
+    }
 
     /// <summary>
-    /// Builds and runs a file-based program. The child gets no MSBuild variables of the test host, no build servers
-    /// (a lingering compiler or MSBuild node would inherit the output pipes and keep them open) and the invariant
-    /// culture (LC_ALL=C), so that the numbers it prints parse the same everywhere.
+    /// Runs <c>dotnet &lt;arguments&gt;</c>. The child gets no MSBuild variables of the test host (they would point
+    /// a nested build at the test's own MSBuild), no build servers (a lingering compiler or MSBuild node would
+    /// inherit the output pipes and keep them open) and the invariant culture (LC_ALL=C), so that the numbers it
+    /// prints parse the same everywhere.
     /// </summary>
-    internal static Result Run(string programPath, string configuration, TimeSpan timeout)
+    internal static Result Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(programPath)!,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "run", "--disable-build-servers", "-c", configuration, "--file", programPath })
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -48,7 +52,7 @@ internal static class FileBasedProgramRunner
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
             throw new TimeoutException(
-                $"dotnet run {programPath} did not finish in {timeout}. Output so far:\n{Completed(output)}\n{Completed(error)}");
+                $"dotnet {string.Join(' ', arguments)} did not finish in {timeout}. Output so far:\n{Completed(output)}\n{Completed(error)}");
         }
 
         // The pipes close when the process exits, unless a grandchild still holds them: do not wait for ever.
