@@ -7,18 +7,6 @@ namespace QuickStart;
 /// <summary>Scores the three contenders on the held-out test set with the same evaluator (exact cosine search).</summary>
 public static class QuickStartEvaluation
 {
-    /// <summary>Evaluates a model that has not been trained (embedding straight through its encoder).</summary>
-    /// <param name="model">The untrained model.</param>
-    /// <param name="test">The test set.</param>
-    /// <returns>The metrics.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static RetrievalMetrics Untrained(EmbeddingModel model, RetrievalDataset test)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(test);
-        return RetrievalEvaluator.Evaluate(test, texts => model.Encode(texts));
-    }
-
     /// <summary>Fits ML.NET's TF-IDF featurizer on the test queries and documents and evaluates it.</summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="test">The test set.</param>

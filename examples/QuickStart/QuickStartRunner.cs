@@ -48,8 +48,10 @@ public static class QuickStartRunner
 
         output.WriteLine("2. Baselines on the test set");
         RetrievalMetrics untrained;
-        using (var initial = QuickStartTraining.CreateUntrained(estimatorOptions, data.TrainPairs, negatives))
-            untrained = QuickStartEvaluation.Untrained(initial, data.Test);
+        var initialOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress: null);
+        initialOptions.Epochs = 0; // no step: the exact model training starts from (tokenizer, vocabulary, architecture, seed)
+        using (var initial = mlContext.Transforms.ContrastiveEmbedding(initialOptions).Fit(trainView))
+            untrained = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untrained model (same architecture, vocabulary and seed): MRR@10 {untrained.MrrAt10:0.0000}"));
         var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));

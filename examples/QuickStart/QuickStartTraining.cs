@@ -84,35 +84,4 @@ public static class QuickStartTraining
             schema.Remove(schema[unused]);
         return mlContext.Data.LoadFromEnumerable(rows, schema);
     }
-
-    /// <summary>
-    /// Builds the model <see cref="ContrastiveEmbeddingEstimator.Fit"/> starts from, without training it: the same
-    /// tokenizer, the vocabulary compacted to the same training texts, the same architecture and the same seed, so its
-    /// weights are the trained model's initial weights.
-    /// </summary>
-    /// <param name="options">The estimator options used for training.</param>
-    /// <param name="pairs">The training pairs.</param>
-    /// <param name="negativeColumns">How many negatives per pair training used.</param>
-    /// <returns>The untrained model (the caller disposes it).</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static EmbeddingModel CreateUntrained(ContrastiveEmbeddingOptions options, IReadOnlyList<ContrastivePair> pairs, int negativeColumns)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pairs);
-        var tokenizer = TextTokenizer.Cl100kBase(options.MaxTokens);
-        var texts = pairs.SelectMany(p => p.Negatives.Take(negativeColumns).Prepend(p.Positive).Prepend(p.Anchor));
-        return EmbeddingModel.Create(new EmbeddingModelOptions
-        {
-            Encoder = options.EncoderKind,
-            HiddenSize = options.Width,
-            LayerCount = options.Layers,
-            HeadCount = options.Heads,
-            FeedForwardSize = options.FeedForwardWidth,
-            Dropout = options.Dropout,
-            OutputDimension = options.EmbeddingDimension == options.Width ? null : options.EmbeddingDimension,
-            MaxTokens = options.MaxTokens,
-            Device = options.Device,
-            Seed = options.Seed,
-        }, tokenizer, texts.Select(t => tokenizer.Encode(t)));
-    }
 }

@@ -91,7 +91,11 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>Gets or sets the number of texts per forward/backward chunk of the gradient cache; it bounds memory. Default is 32.</summary>
     public int ChunkSize { get; set; } = 32;
 
-    /// <summary>Gets or sets the number of passes over the training data. Default is 1.</summary>
+    /// <summary>
+    /// Gets or sets the number of passes over the training data. 0 trains nothing: the transformer embeds with the
+    /// initial weights (the same tokenizer, vocabulary, architecture and seed that training would start from), a fair
+    /// "before training" baseline. Default is 1.
+    /// </summary>
     public int Epochs { get; set; } = 1;
 
     /// <summary>Gets or sets the peak learning rate of AdamW. Default is 5e-4.</summary>

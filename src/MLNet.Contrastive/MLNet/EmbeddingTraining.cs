@@ -55,6 +55,7 @@ internal static class EmbeddingTraining
             var validationScores = new List<double>();
             var trainerOptions = new ContrastiveTrainerOptions
             {
+                // Epochs == 0 trains nothing (see ContrastiveEmbeddingOptions.Epochs); the trainer is then not built.
                 BatchSize = Math.Min(options.BatchSize, examples.Count),
                 QueryChunkSize = options.ChunkSize,
                 DocumentChunkSize = options.ChunkSize,
@@ -67,14 +68,15 @@ internal static class EmbeddingTraining
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
             var loss = ContrastiveLossFactory.Create(options.Loss, temperature, normalize: true, rowChunkSize: 256);
-            var trainer = new ContrastiveTrainer(model.Encoder, null, loss, trainerOptions);
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
                 report(new ContrastiveTrainingProgress(p.Epoch + 1, p.Step, p.TotalSteps, (float)p.Loss, p.ExamplesPerSecond, p.EstimatedRemaining));
                 checkAlive();
             });
             checkAlive();
-            var result = trainer.Train(examples, progress, cancellation);
+            var result = options.Epochs == 0
+                ? new TrainingResult(0, Array.Empty<double>(), Array.Empty<double>(), TimeSpan.Zero)
+                : new ContrastiveTrainer(model.Encoder, null, loss, trainerOptions).Train(examples, progress, cancellation);
             var summary = new TrainingSummary(examples.Count, training.TruncatedTexts, result.Steps, result.Losses, result.ValidationScores, result.Elapsed);
             return (model, summary);
         }

@@ -72,7 +72,7 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Epochs, nameof(o.Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));

@@ -151,6 +151,38 @@ public sealed class FitTests
         Assert.AreEqual((double)hits / anchors.Length, summary.ValidationRecallAt1[^1], 1e-9);
     }
 
+    [TestMethod]
+    public void Fit_ZeroEpochs_EmbedsWithTheWeightsTrainingStartsFrom()
+    {
+        float[][] Run(int epochs, double learningRate, ListProgress? progress = null)
+        {
+            var mlContext = new MLContext(seed: 21);
+            var data = TestData.View(mlContext, TestData.Rows(8));
+            var options = TestData.Options();
+            options.Epochs = epochs;
+            options.LearningRate = learningRate;
+            options.Progress = progress;
+            options.Dropout = 0;
+            using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(data);
+            Assert.AreEqual(epochs == 0 ? 0 : 1, transformer.TrainingSummary!.Steps);
+            return TestData.Vectors(transformer.Transform(data));
+        }
+
+        var progress = new ListProgress();
+        var initial = Run(0, 5e-4, progress);
+        var barelyTrained = Run(1, 1e-12);
+        var trained = Run(1, 5e-4);
+
+        Assert.IsEmpty(progress.Reports, "no step, no progress report");
+        // A step of 1e-12 leaves the weights where they started (AdamW moves each weight by about the learning rate).
+        for (var i = 0; i < initial.Length; i++)
+        {
+            TestData.AssertSameEmbedding(initial[i], barelyTrained[i], $"row {i}");
+        }
+
+        Assert.IsGreaterThan(1e-3f, initial[0].Zip(trained[0], (a, b) => Math.Abs(a - b)).Max(), "one real step moves the vectors");
+    }
+
     private static double Cosine(float[] a, float[] b)
     {
         double dot = 0, na = 0, nb = 0;
