@@ -1,6 +1,59 @@
-var plt = new ScottPlot.Plot();
-var s = plt.Add.Scatter(new double[]{1,2,3}, new double[]{3,1,2});
-s.LegendText = "test";
-plt.Title("t"); plt.XLabel("x"); plt.ShowLegend();
-plt.SavePng("/tmp/exp_test.png", 600, 400);
-System.Console.WriteLine("ok");
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MLNet.Contrastive.Experiments;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+CommandLine commandLine;
+try
+{
+    commandLine = CommandLine.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var repositoryRoot = Paths.FindRepositoryRoot();
+var dataDirectory = Paths.FindData(commandLine.DataDirectory, repositoryRoot);
+if (dataDirectory is null)
+{
+    Console.WriteLine("The public data for the experiments is missing, so nothing was run and docs/experiments.md was not changed.");
+    Console.WriteLine(commandLine.DataDirectory is { } given
+        ? $"'{given}' does not hold the expected files: {string.Join(", ", Paths.RequiredFiles)}."
+        : $"Looked for ../shared/data beside the repository root and its ancestors (expected files: {string.Join(", ", Paths.RequiredFiles)}). Pass --data DIR to point elsewhere.");
+    return 0;
+}
+
+if (repositoryRoot is null)
+{
+    Console.Error.WriteLine("Cannot find the repository root (a folder holding MLNet.Contrastive.sln) from the working directory; run from inside the repository.");
+    return 2;
+}
+
+var docs = Path.Combine(repositoryRoot, "docs");
+Console.WriteLine($"Data: {dataDirectory}; writing {Path.Combine(docs, "experiments.md")}{(commandLine.Quick ? " (quick mode)" : string.Empty)}.");
+var total = Stopwatch.StartNew();
+var runner = new Runner(Path.Combine(dataDirectory, "vocab", "bert-base-uncased-vocab.txt"));
+var sections = new List<string>();
+if (commandLine.Runs("sts"))
+{
+    sections.Add(StsExperiment.Run(runner, dataDirectory, docs, commandLine.Quick));
+}
+
+if (commandLine.Runs("batch") || commandLine.Runs("dcl"))
+{
+    var quora = QuoraTask.Build(Path.Combine(dataDirectory, "quora", "quora-dev.csv"),
+        testPairs: commandLine.Quick ? 300 : 1000, validationPairs: commandLine.Quick ? 200 : 500, distractors: commandLine.Quick ? 500 : 3000, seed: 1234);
+    var experiments = new QuoraExperiments(runner, quora, docs, commandLine.Quick);
+    if (commandLine.Runs("batch")) sections.Add(experiments.RunBatch());
+    if (commandLine.Runs("dcl")) sections.Add(experiments.RunDcl());
+}
+
+total.Stop();
+File.WriteAllText(Path.Combine(docs, "experiments.md"), Report.Build(commandLine, sections, total.Elapsed));
+Console.WriteLine($"Done in {total.Elapsed.TotalMinutes:0.0} min.");
+return 0;

@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace MLNet.Contrastive.Experiments;
+
+/// <summary>Assembles docs/experiments.md from the experiments' sections.</summary>
+internal static class Report
+{
+    internal static string Build(CommandLine commandLine, IReadOnlyList<string> sections, TimeSpan elapsed)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Experiments on public data").AppendLine();
+        md.AppendLine("Written by `examples/Experiments` (do not edit by hand). Reproduce with");
+        md.AppendLine().AppendLine("```").AppendLine("dotnet run -c Release --project examples/Experiments [-- --only sts|batch|dcl] [--quick] [--data DIR]").AppendLine("```").AppendLine();
+        md.AppendLine("The data is read from `../shared/data` beside the repository (or `--data DIR`) and never copied into the repository; " +
+            "see its README for sources and licences (STS Benchmark, SNLI dev/test, Quora duplicate questions dev split, bert-base-uncased vocabulary). " +
+            "Without the data the program says so and exits 0 without touching this file.").AppendLine();
+        md.AppendLine($"This run: {(commandLine.Quick ? "**quick mode (small data, 1 epoch, 1 seed: a smoke test, not a result)**" : "full mode")}, " +
+            $"experiments: {commandLine.Only ?? "all"}, total wall time {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} CPU cores " +
+            $"(CPU only, TorchSharp/libtorch; the cores were shared with other jobs, so timings are indicative only), {DateTime.UtcNow:yyyy-MM-dd}.").AppendLine();
+        md.AppendLine("## Model choice").AppendLine();
+        md.AppendLine($"Every run trains the same small model from scratch (no pretrained weights are available on this machine): {Runner.ModelDescription}. " +
+            "A static encoder was chosen over a Transformer to fit about 15 training runs into a ~25 minute budget on 2 shared CPU cores: a " +
+            "small Transformer costs roughly 10-20 ms per sequence for forward + backward here (docs/gradient-cache.md, platform notes), " +
+            "which would allow only one or two runs. The static encoder cannot model word order, so absolute numbers are far below " +
+            "published sentence encoders; the experiments compare training settings against each other and against TF-IDF.").AppendLine();
+        foreach (var section in sections) md.Append(section);
+        return md.ToString();
+    }
+}
