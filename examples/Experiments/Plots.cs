@@ -9,6 +9,7 @@ internal static class Plots
     internal static void Loss(string path, string title, IEnumerable<RunResult> runs, Func<RunResult, string> label)
     {
         var plot = new Plot();
+        var legend = new Legend(label);
         foreach (var run in runs)
         {
             var losses = run.Summary.Losses;
@@ -24,7 +25,7 @@ internal static class Plots
             }
 
             var line = plot.Add.ScatterLine(xs, ys);
-            line.LegendText = label(run);
+            (line.LegendText, line.Color) = legend.For(run);
             line.LineWidth = 2;
         }
 
@@ -35,12 +36,13 @@ internal static class Plots
     internal static void Validation(string path, string title, IEnumerable<RunResult> runs, Func<RunResult, string> label)
     {
         var plot = new Plot();
+        var legend = new Legend(label);
         foreach (var run in runs)
         {
             var recall = run.Summary.ValidationRecallAt1;
             var xs = Enumerable.Range(1, recall.Count).Select(e => (double)e).ToArray();
             var scatter = plot.Add.Scatter(xs, recall.ToArray());
-            scatter.LegendText = label(run);
+            (scatter.LegendText, scatter.Color) = legend.For(run);
             scatter.LineWidth = 2;
             scatter.MarkerSize = 7;
         }
@@ -53,8 +55,24 @@ internal static class Plots
         plot.Title(title);
         plot.XLabel(x);
         plot.YLabel(y);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        plot.SavePng(path, 800, 500);
+        plot.SavePng(path, 1000, 500);
+    }
+
+    /// <summary>One colour and one legend entry per setting; further seeds of a setting get its colour and no entry.</summary>
+    private sealed class Legend(Func<RunResult, string> label)
+    {
+        private readonly Dictionary<string, Color> _colors = new();
+        private readonly ScottPlot.Palettes.Category10 _palette = new();
+
+        internal (string Text, Color Color) For(RunResult run)
+        {
+            var text = label(run);
+            if (_colors.TryGetValue(text, out var color)) return (string.Empty, color);
+            color = _palette.GetColor(_colors.Count);
+            _colors[text] = color;
+            return (text, color);
+        }
     }
 }

@@ -13,7 +13,7 @@ internal static class StsExperiment
     {
         Console.WriteLine("Experiment 1: STS-B");
         var task = StsTask.Build(dataDirectory, seed: 1234, maximumTriplets: quick ? 1000 : null);
-        var epochs = quick ? 1 : 6;
+        var epochs = quick ? 1 : 4;
         const int batch = 128;
         var spec = new RunSpec("sts", LossKind.InfoNce, batch, Seed: 0, epochs, HardNegatives: true);
         var run = runner.Train(spec, task.Train, task.Validation);
