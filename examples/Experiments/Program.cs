@@ -54,6 +54,8 @@ if (commandLine.Runs("batch") || commandLine.Runs("dcl"))
 }
 
 total.Stop();
-File.WriteAllText(Path.Combine(docs, "experiments.md"), Report.Build(commandLine, sections, total.Elapsed));
+var reportPath = Path.Combine(docs, "experiments.md");
+var discussion = File.Exists(reportPath) ? Report.KeptDiscussion(File.ReadAllText(reportPath)) : null;
+File.WriteAllText(reportPath, Report.Build(commandLine, sections, total.Elapsed, discussion));
 Console.WriteLine($"Done in {total.Elapsed.TotalMinutes:0.0} min.");
 return 0;

@@ -5,11 +5,22 @@ namespace MLNet.Contrastive.Experiments;
 /// <summary>Assembles docs/experiments.md from the experiments' sections.</summary>
 internal static class Report
 {
-    internal static string Build(CommandLine commandLine, IReadOnlyList<string> sections, TimeSpan elapsed)
+    /// <summary>Marks the start of the hand-written discussion, which the program keeps when it rewrites the file.</summary>
+    internal const string DiscussionMarker = "<!-- discussion: written by hand, kept by examples/Experiments when it rewrites this file -->";
+
+    /// <summary>The hand-written discussion (from the marker on) of an earlier report, or null.</summary>
+    internal static string? KeptDiscussion(string previous)
+    {
+        var at = previous.IndexOf(DiscussionMarker, StringComparison.Ordinal);
+        return at < 0 ? null : previous[at..];
+    }
+
+    internal static string Build(CommandLine commandLine, IReadOnlyList<string> sections, TimeSpan elapsed, string? discussion)
     {
         var md = new StringBuilder();
         md.AppendLine("# Experiments on public data").AppendLine();
-        md.AppendLine("Written by `examples/Experiments` (do not edit by hand). Reproduce with");
+        md.AppendLine("Written by `examples/Experiments` (everything above the discussion at the end is generated; the discussion is written by hand " +
+            "after reading the numbers and kept when the program rewrites the file; reread it after a new run). Reproduce with");
         md.AppendLine().AppendLine("```").AppendLine("dotnet run -c Release --project examples/Experiments [-- --only sts|batch|dcl] [--quick] [--data DIR]").AppendLine("```").AppendLine();
         md.AppendLine("The data is read from `../shared/data` beside the repository (or `--data DIR`) and never copied into the repository; " +
             "see its README for sources and licences (STS Benchmark, SNLI dev/test, Quora duplicate questions dev split, bert-base-uncased vocabulary). " +
@@ -24,6 +35,7 @@ internal static class Report
             "which would allow only one or two runs. The static encoder cannot model word order, so absolute numbers are far below " +
             "published sentence encoders; the experiments compare training settings against each other and against TF-IDF.").AppendLine();
         foreach (var section in sections) md.Append(section);
+        md.Append(discussion ?? DiscussionMarker + Environment.NewLine);
         return md.ToString();
     }
 }

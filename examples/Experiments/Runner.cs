@@ -8,7 +8,7 @@ using MLNet.Contrastive.MLNet;
 namespace MLNet.Contrastive.Experiments;
 
 /// <summary>One training run's settings (the model is the same static encoder in every run).</summary>
-internal sealed record RunSpec(string Task, LossKind Loss, int BatchSize, int Seed, int Epochs, bool HardNegatives);
+internal sealed record RunSpec(string Task, LossKind Loss, int BatchSize, int Seed, int Epochs, bool HardNegatives, double LearningRate = Runner.LearningRate);
 
 /// <summary>One run's outcome: the fitted transformer, its training summary and wall-clock time.</summary>
 internal sealed record RunResult(RunSpec Spec, ContrastiveEmbeddingTransformer Model, TrainingSummary Summary, TimeSpan Elapsed);
@@ -50,13 +50,13 @@ internal sealed class Runner(string vocabularyPath)
             BatchSize = spec.BatchSize,
             ChunkSize = ChunkSize,
             Epochs = spec.Epochs,
-            LearningRate = LearningRate,
+            LearningRate = spec.LearningRate,
             WarmupRatio = 0.1,
             Seed = spec.Seed,
             Device = DeviceKind.Cpu,
             ValidationData = mlContext.Data.LoadFromEnumerable(validation),
         };
-        Console.Write($"  {spec.Task}: {spec.Loss} batch {spec.BatchSize} seed {spec.Seed} ... ");
+        Console.Write($"  {spec.Task}: {spec.Loss} batch {spec.BatchSize} lr {spec.LearningRate} seed {spec.Seed} ... ");
         var watch = Stopwatch.StartNew();
         var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(mlContext.Data.LoadFromEnumerable(train));
         watch.Stop();
