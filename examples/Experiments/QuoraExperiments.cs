@@ -32,6 +32,7 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
         [
             ("InfoNCE, batch 32", Runner.LearningRate, 32),
             ("InfoNCE, batch 512", Runner.LearningRate, 512),
+            ($"InfoNCE, batch 32, lr x4 = {scaledRate:0.###}", scaledRate, 32),
             ($"InfoNCE, batch 512, lr x4 = {scaledRate:0.###}", scaledRate, 512),
         ];
         var groups = settings.Select(x => (x.label, specs: seeds.Select(s => new RunSpec("quora", LossKind.InfoNce, x.batch, s, Epochs, false, x.rate)).ToList())).ToList();
@@ -46,7 +47,8 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
             "settings, so both hold the same activations in memory at once; batch 512 is 16 chunks per step through the gradient cache.");
         md.AppendLine($"- Same number of epochs ({Epochs}) and the same peak learning rate ({Runner.LearningRate}) for both: batch 512 " +
             "therefore takes 16x fewer optimizer steps. A third setting scales batch 512's learning rate by sqrt(512/32) = 4 " +
-            "(square-root scaling, a common rule for Adam) to see whether the fewer steps are what holds it back. Seeds: " +
+            "(square-root scaling, a common rule for Adam) to see whether the fewer steps are what holds it back, and batch 32 is run at " +
+            "that rate too, so that each batch size is also seen at the other's rate (no further tuning). Seeds: " +
             string.Join(", ", seeds) + " (initialisation, shuffling).").AppendLine();
         AppendTable(md, groups);
         md.AppendLine("![batch loss](experiments/batch-loss.png)").AppendLine();
