@@ -8,7 +8,8 @@ using MLNet.Contrastive.MLNet;
 namespace MLNet.Contrastive.Experiments;
 
 /// <summary>One training run's settings (the model is the same static encoder in every run).</summary>
-internal sealed record RunSpec(string Task, LossKind Loss, int BatchSize, int Seed, int Epochs, bool HardNegatives, double LearningRate = Runner.LearningRate);
+internal sealed record RunSpec(string Task, LossKind Loss, int BatchSize, int Seed, int Epochs, bool HardNegatives, double LearningRate = Runner.LearningRate,
+    EncoderKind Encoder = EncoderKind.Static);
 
 /// <summary>One run's outcome: the fitted transformer, its training summary and wall-clock time.</summary>
 internal sealed record RunResult(RunSpec Spec, ContrastiveEmbeddingTransformer Model, TrainingSummary Summary, TimeSpan Elapsed);
@@ -22,6 +23,13 @@ internal sealed class Runner(string vocabularyPath)
     internal const int ChunkSize = 32;
     internal const double LearningRate = 1e-3;
     internal const float Temperature = 0.05f;
+    internal const int TransformerLayers = 2;
+    internal const int TransformerWidth = 128;
+    internal const double TransformerLearningRate = 5e-4;
+
+    internal static string TransformerDescription =>
+        $"Transformer encoder ({TransformerLayers} layers, width {TransformerWidth}, 4 heads, feed-forward {4 * TransformerWidth}, dropout 0.1, " +
+        $"mean pooling, same vocabulary and MaxTokens), AdamW lr {TransformerLearningRate:0.####}";
 
     private readonly Dictionary<RunSpec, RunResult> _cache = new();
 
@@ -41,9 +49,13 @@ internal sealed class Runner(string vocabularyPath)
             NegativeColumnNames = spec.HardNegatives ? [nameof(TrainingRow.Negative)] : [],
             GroupColumnName = nameof(TrainingRow.Group),
             VocabularyPath = vocabularyPath,
-            EncoderKind = EncoderKind.Static,
-            Width = Width,
-            EmbeddingDimension = Width,
+            EncoderKind = spec.Encoder,
+            Width = spec.Encoder == EncoderKind.Static ? Width : TransformerWidth,
+            EmbeddingDimension = spec.Encoder == EncoderKind.Static ? Width : TransformerWidth,
+            Layers = TransformerLayers,
+            Heads = 4,
+            FeedForwardWidth = 4 * TransformerWidth,
+            Dropout = 0.1,
             MaxTokens = MaxTokens,
             Loss = spec.Loss,
             Temperature = Temperature,
@@ -56,7 +68,7 @@ internal sealed class Runner(string vocabularyPath)
             Device = DeviceKind.Cpu,
             ValidationData = mlContext.Data.LoadFromEnumerable(validation),
         };
-        Console.Write($"  {spec.Task}: {spec.Loss} batch {spec.BatchSize} lr {spec.LearningRate} seed {spec.Seed} ... ");
+        Console.Write($"  {spec.Task}: {spec.Encoder} {spec.Loss} batch {spec.BatchSize} lr {spec.LearningRate} seed {spec.Seed} ... ");
         var watch = Stopwatch.StartNew();
         var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(mlContext.Data.LoadFromEnumerable(train));
         watch.Stop();
