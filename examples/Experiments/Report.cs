@@ -29,11 +29,11 @@ internal static class Report
             $"experiments: {commandLine.Only ?? "all"}, total wall time {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} CPU cores " +
             $"(CPU only, TorchSharp/libtorch; the cores were shared with other jobs, so timings are indicative only), {DateTime.UtcNow:yyyy-MM-dd}.").AppendLine();
         md.AppendLine("## Model choice").AppendLine();
-        md.AppendLine($"Every run trains the same small model from scratch (no pretrained weights are available on this machine): {Runner.ModelDescription}. " +
-            "A static encoder was chosen over a Transformer to fit about 15 training runs into a ~25 minute budget on 2 shared CPU cores: a " +
-            "small Transformer costs roughly 10-20 ms per sequence for forward + backward here (docs/gradient-cache.md, platform notes), " +
-            "which would allow only one or two runs. The static encoder cannot model word order, so absolute numbers are far below " +
-            "published sentence encoders; the experiments compare training settings against each other and against TF-IDF.").AppendLine();
+        md.AppendLine($"Every run trains a small model from scratch (no pretrained weights are available on this machine). All runs but one use a {Runner.ModelDescription}. " +
+            "A static encoder was chosen so that about 30 training runs (3 seeds per setting) fit into a ~25 minute budget on 2 shared CPU cores " +
+            "even when other jobs take most of them: its cost per step is dominated by the optimizer, not by the texts. It cannot model word " +
+            "order or negation, so absolute numbers are far below published sentence encoders; the experiments compare training settings " +
+            "against each other and against TF-IDF. Experiment 1 adds one small Transformer run to show what a sequence model does with the same data.").AppendLine();
         foreach (var section in sections) md.Append(section);
         md.Append(discussion ?? DiscussionMarker + Environment.NewLine);
         return md.ToString();
