@@ -38,10 +38,10 @@ var docs = Path.Combine(repositoryRoot, "docs");
 Console.WriteLine($"Data: {dataDirectory}; writing {Path.Combine(docs, "experiments.md")}{(commandLine.Quick ? " (quick mode)" : string.Empty)}.");
 var total = Stopwatch.StartNew();
 var runner = new Runner(Path.Combine(dataDirectory, "vocab", "bert-base-uncased-vocab.txt"));
-var sections = new List<string>();
+var sections = new List<(string Name, string Markdown)>();
 if (commandLine.Runs("sts"))
 {
-    sections.Add(StsExperiment.Run(runner, dataDirectory, docs, commandLine.Quick));
+    sections.Add(("sts", StsExperiment.Run(runner, dataDirectory, docs, commandLine.Quick)));
 }
 
 if (commandLine.Runs("batch") || commandLine.Runs("dcl"))
@@ -49,13 +49,13 @@ if (commandLine.Runs("batch") || commandLine.Runs("dcl"))
     var quora = QuoraTask.Build(Path.Combine(dataDirectory, "quora", "quora-dev.csv"),
         testPairs: commandLine.Quick ? 300 : 1000, validationPairs: commandLine.Quick ? 200 : 500, distractors: commandLine.Quick ? 500 : 3000, seed: 1234);
     var experiments = new QuoraExperiments(runner, quora, docs, commandLine.Quick);
-    if (commandLine.Runs("batch")) sections.Add(experiments.RunBatch());
-    if (commandLine.Runs("dcl")) sections.Add(experiments.RunDcl());
+    if (commandLine.Runs("batch")) sections.Add(("batch", experiments.RunBatch()));
+    if (commandLine.Runs("dcl")) sections.Add(("dcl", experiments.RunDcl()));
 }
 
 total.Stop();
 var reportPath = Path.Combine(docs, "experiments.md");
-var discussion = File.Exists(reportPath) ? Report.KeptDiscussion(File.ReadAllText(reportPath)) : null;
-File.WriteAllText(reportPath, Report.Build(commandLine, sections, total.Elapsed, discussion));
+var previous = File.Exists(reportPath) ? File.ReadAllText(reportPath) : string.Empty;
+File.WriteAllText(reportPath, Report.Build(commandLine, Report.MergeSections(previous, sections), total.Elapsed, Report.KeptDiscussion(previous)));
 Console.WriteLine($"Done in {total.Elapsed.TotalMinutes:0.0} min.");
 return 0;

@@ -15,6 +15,34 @@ internal static class Report
         return at < 0 ? null : previous[at..];
     }
 
+    /// <summary>
+    /// The sections of the report in experiment order: the ones just run, and for the others (with --only) their text from the
+    /// previous report, found by their start markers. Each section starts with its marker.
+    /// </summary>
+    internal static IReadOnlyList<string> MergeSections(string previous, IReadOnlyList<(string Name, string Markdown)> fresh)
+    {
+        var merged = new List<string>();
+        foreach (var name in CommandLine.Experiments)
+        {
+            if (fresh.FirstOrDefault(f => f.Name == name) is { Markdown: not null } run)
+            {
+                merged.Add(SectionMarker(name) + Environment.NewLine + run.Markdown);
+                continue;
+            }
+
+            var start = previous.IndexOf(SectionMarker(name), StringComparison.Ordinal);
+            if (start < 0) continue;
+            var ends = CommandLine.Experiments.Select(SectionMarker).Append(DiscussionMarker)
+                .Select(m => previous.IndexOf(m, start + 1, StringComparison.Ordinal)).Where(i => i > start).ToList();
+            var end = ends.Count == 0 ? previous.Length : ends.Min();
+            merged.Add(previous[start..end]);
+        }
+
+        return merged;
+    }
+
+    private static string SectionMarker(string name) => $"<!-- experiment: {name} -->";
+
     internal static string Build(CommandLine commandLine, IReadOnlyList<string> sections, TimeSpan elapsed, string? discussion)
     {
         var md = new StringBuilder();
@@ -26,7 +54,7 @@ internal static class Report
             "see its README for sources and licences (STS Benchmark, SNLI dev/test, Quora duplicate questions dev split, bert-base-uncased vocabulary). " +
             "Without the data the program says so and exits 0 without touching this file.").AppendLine();
         md.AppendLine($"This run: {(commandLine.Quick ? "**quick mode (small data, 1 epoch, 1 seed: a smoke test, not a result)**" : "full mode")}, " +
-            $"experiments: {commandLine.Only ?? "all"}, total wall time {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} CPU cores " +
+            $"experiments: {commandLine.Only ?? "all"}{(commandLine.Only is null ? string.Empty : " (the other sections, if any, are kept from an earlier run)")}, total wall time {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} CPU cores " +
             $"(CPU only, TorchSharp/libtorch; the cores were shared with other jobs, so timings are indicative only), {DateTime.UtcNow:yyyy-MM-dd}.").AppendLine();
         md.AppendLine("## Model choice").AppendLine();
         md.AppendLine($"Every run trains a small model from scratch (no pretrained weights are available on this machine). All runs but one use a {Runner.ModelDescription}. " +
