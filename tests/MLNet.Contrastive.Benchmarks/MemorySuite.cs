@@ -42,7 +42,7 @@ internal static class MemorySuite
         }
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {config.EncoderDescription}; shared encoder, training mode; B queries and B positives (k = 0), every text exactly {config.MemoryLength} synthetic token ids; InfoNCE, fixed temperature 0.05; chunk {config.Chunk} per side.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {config.EncoderDescription}; shared encoder, training mode; B queries and B positives (k = 0), every text exactly {config.MemoryLength} synthetic token ids; InfoNCE, fixed temperature 0.05, loss rows in blocks of 256 (as `ContrastiveEmbedding` trains); chunk {config.Chunk} per side.");
         text.AppendLine();
         text.AppendLine("Each B runs in a fresh process that builds the encoder and the texts, runs a warmup step on 2 pairs (loads kernels, allocates the gradients), then one `GradientCache.Step` on the batch (no optimizer). Peak RSS is the process's VmHWM after the step (.NET runtime and libtorch included); \"before\" is VmRSS just before the measured step. Step seconds are of that single step.");
         text.AppendLine();
@@ -68,7 +68,7 @@ internal static class MemorySuite
     {
         using var encoder = Workload.Transformer(config, config.MemoryLength);
         encoder.train();
-        var loss = new InfoNceLoss(Temperature.Fixed(0.05));
+        var loss = new InfoNceLoss(Temperature.Fixed(0.05)) { RowChunkSize = 256 }; // as ContrastiveEmbedding trains
         var queries = Workload.FixedLength(batch, config.MemoryLength, config.Vocabulary, seed: 10);
         var documents = Workload.FixedLength(batch, config.MemoryLength, config.Vocabulary, seed: 20);
         var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = config.Chunk, DocumentChunkSize = config.Chunk, ReplaySeed = 0 });

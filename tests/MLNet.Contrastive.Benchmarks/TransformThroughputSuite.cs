@@ -47,7 +47,7 @@ internal static class TransformThroughputSuite
         }
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {count} synthetic English-like sentences of 4 to 60 words (cl100k tokens, at most {config.MaxTextLength}); transformer = {config.EncoderDescription}; static = StaticEncoder width {config.Width}. Each side tokenizes and encodes {Batch} texts per call (the transform reads {Batch} rows ahead); the ML.NET side also reads the texts through an `IDataView` cursor and copies each vector into a `VBuffer<float>`. Median of 3 passes after 1 warmup.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {count} synthetic English-like sentences of 4 to 60 words (cl100k tokens, at most {config.MaxTextLength}); transformer = {config.EncoderDescription}; static = StaticEncoder width {config.Width}. Each side tokenizes, sorts by length and encodes {Batch} texts per forward pass (`EmbeddingModel.Encode` over all texts; the transform over each block of 1024 rows it reads ahead); the ML.NET side also reads the texts through an `IDataView` cursor and copies each vector into a `VBuffer<float>`. Median of 3 passes after 1 warmup.");
         text.AppendLine();
         text.Append(rows);
         report.Section("d) ML.NET Transform vs raw encoder", text.ToString());

@@ -52,7 +52,10 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     public TrainingSummary? TrainingSummary { get; internal init; }
 
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
-    internal int ReadAheadRows { get; set; } = 64;
+    internal int ReadAheadRows { get; set; } = 1024;
+
+    /// <summary>Gets how many texts one forward pass encodes; a read-ahead block is sorted by length and cut into such batches.</summary>
+    internal int EncodeBatchSize { get; set; } = 64;
 
     /// <summary>Gets the model (for benchmarks that compare the transform with the raw model).</summary>
     internal EmbeddingModel Model => _model;
@@ -78,7 +81,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(texts, ReadAheadRows);
+            return _model.Encode(texts, EncodeBatchSize);
         }
     }
 
