@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Evaluation;
 
 namespace QuickStart;
