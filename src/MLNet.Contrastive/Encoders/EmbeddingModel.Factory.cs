@@ -18,9 +18,11 @@ public sealed partial class EmbeddingModel
     /// <exception cref="FileNotFoundException">A vocabulary or checkpoint file is missing.</exception>
     /// <exception cref="InvalidDataException">A checkpoint file is malformed or its weights do not fit.</exception>
     /// <exception cref="NotSupportedException">The checkpoint's configuration is not supported.</exception>
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded (see <see cref="TorchRuntime.EnsureLoaded"/>).</exception>
     public static EmbeddingModel Create(EmbeddingModelOptions options, IEnumerable<string>? trainingTexts = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        TorchRuntime.EnsureLoaded();
         if (options.PretrainedPath is { } pretrained)
         {
             return CreatePretrained(options, pretrained);
@@ -50,6 +52,7 @@ public sealed partial class EmbeddingModel
     public static EmbeddingModel Create(EmbeddingModelOptions options, TextTokenizer tokenizer, IEnumerable<int[]>? trainingSequences)
     {
         ArgumentNullException.ThrowIfNull(options);
+        TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(tokenizer);
         VocabularyMap? map = null;
         if (options.CompactVocabulary && trainingSequences is not null)

@@ -45,10 +45,11 @@ public sealed partial class EmbeddingModel
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="InvalidDataException">The stream is not a saved model, is truncated or corrupted, or was written by a newer, incompatible version.</exception>
-    /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
+    /// <exception cref="InvalidOperationException">CUDA was requested but is not available, or libtorch cannot be loaded (see <see cref="TorchRuntime.EnsureLoaded"/>).</exception>
     public static EmbeddingModel Load(Stream stream, DeviceKind device = DeviceKind.Auto)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        TorchRuntime.EnsureLoaded();
         using var input = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         var header = ReadExactly(input, Signature.Length + 16, "header");
         if (!header.AsSpan(0, Signature.Length).SequenceEqual(Signature))
