@@ -39,6 +39,7 @@ public sealed class GradientCache
     private readonly bool sortByLength;
     private readonly long paddingId;
     private readonly long? replaySeed;
+    private readonly bool trimNativeHeap;
 
     /// <summary>Initializes a new instance of the <see cref="GradientCache"/> class.</summary>
     /// <param name="queryEncoder">The query encoder (or the shared encoder).</param>
@@ -62,6 +63,7 @@ public sealed class GradientCache
         sortByLength = options.SortByLength;
         paddingId = options.PaddingId;
         replaySeed = options.ReplaySeed;
+        trimNativeHeap = options.TrimNativeHeap;
     }
 
     /// <summary>
@@ -153,10 +155,14 @@ public sealed class GradientCache
     {
         for (var c = 0; c < plan.Chunks.Length; c++)
         {
-            using var chunkScope = NewDisposeScope();
-            var embeddings = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, cache.device);
-            var cached = cache.index_select(0, tensor(Array.ConvertAll(plan.Chunks[c], i => (long)i), device: cache.device));
-            (embeddings * cached).sum().backward();
+            using (NewDisposeScope())
+            {
+                var embeddings = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, cache.device);
+                var cached = cache.index_select(0, tensor(Array.ConvertAll(plan.Chunks[c], i => (long)i), device: cache.device));
+                (embeddings * cached).sum().backward();
+            }
+
+            TrimAfterChunk();
         }
     }
 
@@ -169,6 +175,7 @@ public sealed class GradientCache
         for (var c = 0; c < plan.Chunks.Length; c++)
         {
             parts[c] = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, device);
+            TrimAfterChunk();
             foreach (var original in plan.Chunks[c])
             {
                 inverse[original] = position++;
@@ -187,6 +194,15 @@ public sealed class GradientCache
 
         using var batch = TokenBatch.Collate(texts, paddingId, device);
         return encoder.call(batch.InputIds, batch.AttentionMask);
+    }
+
+    // Freed activations go back to the system instead of fragmenting the heap (see GradientCacheOptions.TrimNativeHeap).
+    private void TrimAfterChunk()
+    {
+        if (trimNativeHeap)
+        {
+            NativeHeap.Trim();
+        }
     }
 
     private static Device DeviceOf(TextEncoder encoder) => encoder.parameters().FirstOrDefault()?.device ?? CPU;

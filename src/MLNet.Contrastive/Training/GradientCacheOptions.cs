@@ -19,4 +19,9 @@ public sealed class GradientCacheOptions
     /// <summary>Gets or sets the seed of the per-chunk dropout replay, or <see langword="null"/> to disable the reseeding
     /// (then dropout draws different masks in the two passes and the gradients are wrong; only for comparison). Default is 0.</summary>
     public long? ReplaySeed { get; set; } = 0;
+
+    /// <summary>Gets or sets a value indicating whether freed native memory is returned to the system after each chunk
+    /// (glibc <c>malloc_trim</c>; a no-op elsewhere). It keeps the resident memory of a step near one chunk's instead of
+    /// growing with the number of chunks through heap fragmentation; see docs/benchmarks.md. Default is <see langword="true"/>.</summary>
+    public bool TrimNativeHeap { get; set; } = true;
 }
