@@ -28,9 +28,7 @@ public sealed partial class EmbeddingModel
             return CreatePretrained(options, pretrained);
         }
 
-        var tokenizer = options.VocabularyPath is { } vocab
-            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, options.MaxTokens)
-            : TextTokenizer.Cl100kBase(options.MaxTokens);
+        var tokenizer = CreateTokenizer(options);
         var sequences = options.CompactVocabulary && trainingTexts is not null
             ? trainingTexts.Select(tokenizer.Encode)
             : null;
@@ -80,6 +78,34 @@ public sealed partial class EmbeddingModel
         return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, options.Device));
     }
 
+    /// <summary>
+    /// Returns the tokenizer <see cref="Create(EmbeddingModelOptions, IEnumerable{string})"/> builds for
+    /// <paramref name="options"/>: a checkpoint's vocab.txt (at most its position count), else
+    /// <see cref="EmbeddingModelOptions.VocabularyPath"/>, else cl100k_base.
+    /// </summary>
+    /// <param name="options">The options (not modified).</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">A vocabulary or checkpoint configuration file is missing.</exception>
+    /// <exception cref="ArgumentException">A vocabulary file is malformed (the message names file and line).</exception>
+    public static TextTokenizer CreateTokenizer(EmbeddingModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PretrainedPath is { } directory)
+        {
+            var config = BertCheckpoint.ReadConfig(Path.Combine(directory, BertCheckpoint.ConfigFileName));
+            return CheckpointTokenizer(options, directory, config.MaxLength);
+        }
+
+        return options.VocabularyPath is { } vocab
+            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, options.MaxTokens)
+            : TextTokenizer.Cl100kBase(options.MaxTokens);
+    }
+
+    private static TextTokenizer CheckpointTokenizer(EmbeddingModelOptions options, string directory, int positions) =>
+        TextTokenizer.FromBertVocabulary(
+            options.VocabularyPath ?? Path.Combine(directory, BertCheckpoint.VocabularyFileName), options.LowerCase, Math.Min(options.MaxTokens, positions));
+
     private static EmbeddingModel CreatePretrained(EmbeddingModelOptions options, string directory)
     {
         if (options.Encoder != EncoderKind.Transformer)
@@ -94,9 +120,7 @@ public sealed partial class EmbeddingModel
         });
         return Own(encoder, e =>
         {
-            var vocab = options.VocabularyPath ?? Path.Combine(directory, BertCheckpoint.VocabularyFileName);
-            var maxTokens = Math.Min(options.MaxTokens, encoder.Options.MaxLength);
-            var tokenizer = TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, maxTokens);
+            var tokenizer = CheckpointTokenizer(options, directory, encoder.Options.MaxLength);
             return new EmbeddingModel(tokenizer, e, null, options.Device);
         });
     }

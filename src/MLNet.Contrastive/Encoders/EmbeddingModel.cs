@@ -100,7 +100,21 @@ public sealed partial class EmbeddingModel : IDisposable
     public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var sequences = Tokenize(texts);
+        return EncodeTokenized(Tokenize(texts), batchSize);
+    }
+
+    /// <summary>Embeds already tokenized texts (ids from <see cref="Tokenize(IReadOnlyList{string})"/>) in batches, without
+    /// autograd and in eval mode (the previous mode is restored).</summary>
+    /// <param name="sequences">The encoder's ids of each text (vocabulary map applied).</param>
+    /// <param name="batchSize">Texts per forward pass.</param>
+    /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
+    /// <exception cref="ArgumentException">A sequence is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var result = new float[sequences.Count][];
 
         // Sorting by length wastes less padding; each text's vector does not depend on its batch.

@@ -1,9 +1,9 @@
 using Microsoft.ML.Runtime;
 using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Text;
 using MLNet.Contrastive.Training;
-using TorchSharp;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -13,27 +13,12 @@ namespace MLNet.Contrastive.MLNet;
 /// </summary>
 internal static class EmbeddingTraining
 {
-    /// <summary>Builds the tokenizer the options ask for.</summary>
-    internal static TextTokenizer CreateTokenizer(ContrastiveEmbeddingOptions options)
-    {
-        if (options.PretrainedCheckpointDirectory is { } directory)
-        {
-            // The same tokenizer EmbeddingModel.Create builds for a checkpoint: its vocab.txt, at most its position count.
-            var config = BertCheckpoint.ReadConfig(Path.Combine(directory, BertCheckpoint.ConfigFileName));
-            var vocabulary = options.VocabularyPath ?? Path.Combine(directory, BertCheckpoint.VocabularyFileName);
-            return TextTokenizer.FromBertVocabulary(vocabulary, lowerCase: true, Math.Min(options.MaxTokens, config.MaxLength));
-        }
-
-        if (options.VocabularyPath is { } path)
-        {
-            return TextTokenizer.FromBertVocabulary(path, lowerCase: true, options.MaxTokens);
-        }
-
-        // A user's tokenizer: the embedding table is always compacted to the ids seen in training, so its size is not needed.
-        return options.Tokenizer is { } tokenizer
+    /// <summary>Builds the tokenizer the options ask for: a user's tokenizer, else what <see cref="EmbeddingModel.CreateTokenizer"/> builds.</summary>
+    internal static TextTokenizer CreateTokenizer(ContrastiveEmbeddingOptions options) =>
+        options.Tokenizer is { } tokenizer && options.PretrainedCheckpointDirectory is null
+            // A user's tokenizer: the embedding table is always compacted to the ids seen in training, so its size is not needed.
             ? TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, options.MaxTokens)
-            : TextTokenizer.Cl100kBase(options.MaxTokens);
-    }
+            : EmbeddingModel.CreateTokenizer(ModelOptions(options, seed: null));
 
     /// <summary>Builds the model, trains it on <paramref name="training"/>, and returns it with a summary. No model leaks on failure.</summary>
     internal static (EmbeddingModel Model, TrainingSummary Summary) Train(
@@ -87,23 +72,25 @@ internal static class EmbeddingTraining
         }
     }
 
+    private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
+    {
+        Encoder = options.EncoderKind,
+        HiddenSize = options.Width,
+        LayerCount = options.Layers,
+        HeadCount = options.Heads,
+        FeedForwardSize = options.FeedForwardWidth,
+        Dropout = options.Dropout,
+        OutputDimension = options.EmbeddingDimension == options.Width ? null : options.EmbeddingDimension,
+        MaxTokens = options.MaxTokens,
+        VocabularyPath = options.VocabularyPath,
+        PretrainedPath = options.PretrainedCheckpointDirectory,
+        Device = options.Device,
+        Seed = seed,
+    };
+
     private static EmbeddingModel CreateModel(TextTokenizer tokenizer, TokenizedTrainingData training, ContrastiveEmbeddingOptions options, int seed)
     {
-        var modelOptions = new EmbeddingModelOptions
-        {
-            Encoder = options.EncoderKind,
-            HiddenSize = options.Width,
-            LayerCount = options.Layers,
-            HeadCount = options.Heads,
-            FeedForwardSize = options.FeedForwardWidth,
-            Dropout = options.Dropout,
-            OutputDimension = options.EmbeddingDimension == options.Width ? null : options.EmbeddingDimension,
-            MaxTokens = options.MaxTokens,
-            VocabularyPath = options.VocabularyPath,
-            PretrainedPath = options.PretrainedCheckpointDirectory,
-            Device = options.Device,
-            Seed = seed,
-        };
+        var modelOptions = ModelOptions(options, seed);
         if (options.PretrainedCheckpointDirectory is { } directory)
         {
             // Fine-tune the checkpoint's pooled output; a projection only where another size is asked for.
@@ -120,32 +107,16 @@ internal static class EmbeddingTraining
     private static ContrastiveExample MapExample(ContrastiveExample example, VocabularyMap map) =>
         new(map.Map(example.Query), map.Map(example.Positive), example.Negatives.Select(map.Map).ToArray(), example.Group);
 
-    // Recall@1 of anchors against all validation positives, with the model in eval mode (the trainer sets it).
+    // Recall@1 of anchors against all validation positives (exact cosine search), with the final or epoch-end weights.
     private static double ValidationRecallAt1(EmbeddingModel model, TokenizedTrainingData validation, IChannel channel)
     {
-        using var scope = torch.NewDisposeScope();
         var map = model.VocabularyMap;
-        var anchors = Embed(model, validation.Examples.Select(e => map?.Map(e.Query) ?? e.Query).ToArray());
-        var positives = Embed(model, validation.Examples.Select(e => map?.Map(e.Positive) ?? e.Positive).ToArray());
-        var similarity = torch.nn.functional.normalize(anchors, dim: 1).matmul(torch.nn.functional.normalize(positives, dim: 1).t());
-        var best = similarity.argmax(1);
-        var hits = best.eq(torch.arange(best.shape[0], device: best.device)).sum().item<long>();
-        var recall = (double)hits / validation.Examples.Count;
-        channel.Info($"Validation recall@1: {recall:0.000} ({hits} of {validation.Examples.Count}).");
+        var anchors = model.EncodeTokenized(validation.Examples.Select(e => map?.Map(e.Query) ?? e.Query).ToArray());
+        var positives = model.EncodeTokenized(validation.Examples.Select(e => map?.Map(e.Positive) ?? e.Positive).ToArray());
+        var ownPositive = Enumerable.Range(0, positives.Length).Select(i => (IReadOnlyCollection<int>)new[] { i }).ToArray();
+        var recall = RetrievalEvaluator.Evaluate(anchors, positives, ownPositive).RecallAt1;
+        channel.Info($"Validation recall@1: {recall:0.000} over {validation.Examples.Count} pairs.");
         return recall;
-    }
-
-    private static torch.Tensor Embed(EmbeddingModel model, int[][] sequences)
-    {
-        using var noGrad = torch.no_grad();
-        var parts = new List<torch.Tensor>();
-        for (var start = 0; start < sequences.Length; start += 64)
-        {
-            using var batch = model.Collate(sequences[start..Math.Min(sequences.Length, start + 64)]);
-            parts.Add(model.Encoder.call(batch.InputIds, batch.AttentionMask));
-        }
-
-        return torch.cat(parts, 0);
     }
 
     private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
