@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Encoders;
 
-/// <summary>Mask-aware pooling of token states.</summary>
+/// <summary>Mask-aware pooling of token states, and the encoders' common tail after pooling.</summary>
 internal static class Pooling
 {
     /// <summary>Pools <c>[n, L, d]</c> states to <c>[n, d]</c>, ignoring positions whose mask is 0.</summary>
@@ -26,6 +26,13 @@ internal static class Pooling
                 var count = mask.sum(1).clamp_min(1.0);
                 return sum / count;
         }
+    }
+
+    /// <summary>The common tail of the encoders: the optional projection, then optional L2 normalisation.</summary>
+    internal static Tensor ProjectAndNormalize(Tensor pooled, TorchSharp.Modules.Linear? projection, bool normalize)
+    {
+        var projected = projection is null ? pooled : projection.call(pooled);
+        return normalize ? nn.functional.normalize(projected, p: 2.0, dim: 1) : projected;
     }
 
     /// <summary>Checks the encoder inputs' shapes and types.</summary>

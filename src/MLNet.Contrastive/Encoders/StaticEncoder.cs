@@ -50,16 +50,6 @@ public sealed class StaticEncoder : TextEncoder
         Pooling.CheckInputs(inputIds, attentionMask, 0);
         using var scope = NewDisposeScope();
         var pooled = Pooling.Apply(embeddings.call(inputIds), attentionMask, PoolingMode.Mean);
-        if (projection is not null)
-        {
-            pooled = projection.call(pooled);
-        }
-
-        if (Options.Normalize)
-        {
-            pooled = nn.functional.normalize(pooled, p: 2.0, dim: 1);
-        }
-
-        return pooled.MoveToOuterDisposeScope();
+        return Pooling.ProjectAndNormalize(pooled, projection, Options.Normalize).MoveToOuterDisposeScope();
     }
 }

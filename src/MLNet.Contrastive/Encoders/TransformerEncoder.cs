@@ -56,16 +56,6 @@ public sealed class TransformerEncoder : TextEncoder
         var isPadKey = attentionMask.eq(0).unsqueeze(1).unsqueeze(2);
         var hidden = encoder.call(embeddings.call(inputIds), isPadKey);
         var pooled = Pooling.Apply(hidden, attentionMask, Options.Pooling);
-        if (projection is not null)
-        {
-            pooled = projection.call(pooled);
-        }
-
-        if (Options.Normalize)
-        {
-            pooled = nn.functional.normalize(pooled, p: 2.0, dim: 1);
-        }
-
-        return pooled.MoveToOuterDisposeScope();
+        return Pooling.ProjectAndNormalize(pooled, projection, Options.Normalize).MoveToOuterDisposeScope();
     }
 }
