@@ -66,6 +66,10 @@ public sealed class OnnxExportTests
         var diff = OnnxParity.MaxAbsDiff(expected, actual);
         Console.WriteLine($"ONNX Runtime vs Transform: max |diff| {diff:E2}");
         Assert.IsLessThanOrEqualTo(OnnxParity.Tolerance, diff);
+
+        fitted.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => fitted.ExportToOnnx(Path.Combine(_directory, "after-dispose.onnx")));
+        Assert.IsFalse(File.Exists(Path.Combine(_directory, "after-dispose.onnx")));
     }
 
     [TestMethod]
