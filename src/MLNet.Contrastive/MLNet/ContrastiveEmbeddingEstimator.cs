@@ -17,7 +17,7 @@ namespace MLNet.Contrastive.MLNet;
 /// | Does this estimator need to look at the data to train its parameters? | Yes |
 /// | Input column data type | [Text](xref:Microsoft.ML.Data.TextDataViewType) (anchor, positive, negatives; group: text or integer) |
 /// | Output column data type | Known-sized vector of [Single](xref:System.Single) |
-/// | Exportable to ONNX | No |
+/// | Exportable to ONNX | Not through `ConvertToOnnx`; the fitted transformer's `ExportToOnnx` writes the encoder as an ONNX BERT graph (docs/onnx-export.md) |
 ///
 /// Fit reads the training columns with one cursor pass, trains, and returns a transformer whose output columns are
 /// `Vector<Single, D>` with D = the embedding dimension. Progress goes to the MLContext log and to

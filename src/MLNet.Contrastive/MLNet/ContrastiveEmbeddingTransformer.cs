@@ -85,6 +85,43 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         }
     }
 
+    /// <summary>
+    /// Writes the embedding model as an ONNX graph that ONNX Runtime, ML.NET's <c>ApplyOnnxModel</c> or the
+    /// SentenceTransformers packages can run (outputs <c>last_hidden_state</c> and <c>sentence_embedding</c>; with a
+    /// BERT tokenizer, its vocab.txt beside it); see <see cref="EmbeddingModel.ExportToOnnx(string)"/> and docs/onnx-export.md.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced if it exists; never left half-written).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or white space, or is named like the vocabulary file.</exception>
+    /// <exception cref="NotSupportedException">The encoder cannot be exported (the message names its type).</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">Writing failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportToOnnx(string path)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _model.ExportToOnnx(path);
+        }
+    }
+
+    /// <summary>Writes the embedding model as an ONNX graph to a stream (left open; no vocabulary); see <see cref="ExportToOnnx(string)"/>.</summary>
+    /// <param name="stream">The destination.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The encoder cannot be exported (the message names its type).</exception>
+    /// <exception cref="IOException">Writing to the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportToOnnx(Stream stream)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _model.ExportToOnnx(stream);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -63,6 +63,9 @@ public sealed class TextTokenizer
     /// <summary>Gets a value indicating whether a BERT tokenizer lower-cases text first (false for other kinds).</summary>
     public bool LowerCase { get; }
 
+    /// <summary>Gets the BERT vocabulary's tokens in id order (the vocab.txt lines), or null for other kinds.</summary>
+    internal IReadOnlyList<string>? BertTokens => _bertTokens;
+
     /// <summary>Creates a BERT WordPiece tokenizer from a vocab.txt file.</summary>
     /// <param name="vocabularyPath">The vocab.txt: one token per line, the line index being the id.</param>
     /// <param name="lowerCase">Whether to lower-case (and strip accents) first, as for uncased models.</param>
