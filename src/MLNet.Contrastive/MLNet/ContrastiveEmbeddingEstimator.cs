@@ -80,9 +80,20 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
         using var channel = _host.Start("Training contrastive embedding");
         using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
-        var tokenizer = EmbeddingTraining.CreateTokenizer(_options);
-        var training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
-        var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(_options, seed);
+        TokenizedTrainingData training;
+        TokenizedTrainingData? validation;
+        try
+        {
+            training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
+            validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+        }
+        catch
+        {
+            pretrained?.Dispose();
+            throw;
+        }
+
         channel.Info($"Read {training.Examples.Count} training examples ({training.TruncatedTexts} texts truncated to {tokenizer.MaxTokens} tokens); seed {seed}.");
 
         var last = new ContrastiveTrainingProgress(0, 0, 0, float.NaN, 0, TimeSpan.Zero);
@@ -107,9 +118,9 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             _host.CheckAlive();
         }
 
-        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, training, validation, _options, seed, Report, CheckAlive, cancellation);
+        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, _options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary };
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options)) { TrainingSummary = summary };
     }
 
     private void CheckSchema(SchemaShape schema)

@@ -64,17 +64,64 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 
-    /// <summary>Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default is 128.</summary>
-    public int MaxTokens { get; set; } = 128;
-
-    /// <summary>Gets or sets the size of the output embeddings. Default is 128.</summary>
-    public int EmbeddingDimension { get; set; } = 128;
+    /// <summary>
+    /// Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default
+    /// is <see langword="null"/>: 128 from scratch; for a pretrained model its configured maximum (sentence_bert_config.json
+    /// max_seq_length), else its position count (512). A pretrained model takes at most its position count: a larger value
+    /// is an error naming the limit.
+    /// </summary>
+    public int? MaxTokens { get; set; }
 
     /// <summary>
-    /// Gets or sets a directory holding a pretrained checkpoint to start from; when set, it defines the encoder and
-    /// the size options above are ignored. Default is <see langword="null"/> (train from scratch).
+    /// Gets or sets the size of the output embeddings; a size other than the encoder's width adds a trained linear
+    /// projection. Default is <see langword="null"/>: 128 from scratch; for a pretrained model its own width, with no projection.
+    /// </summary>
+    public int? EmbeddingDimension { get; set; }
+
+    /// <summary>
+    /// Gets or sets how token states are pooled into one vector. Default is <see langword="null"/>: mean from scratch;
+    /// for a pretrained model what its sentence-transformers configuration (1_Pooling/config.json) says, else mean.
+    /// </summary>
+    public PoolingMode? Pooling { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the output embeddings are L2-normalised. Default is <see langword="null"/>:
+    /// no from scratch; for a pretrained model, yes when its modules.json has a Normalize module.
+    /// </summary>
+    public bool? Normalize { get; set; }
+
+    /// <summary>
+    /// Gets or sets a local pretrained model to start from: a Hugging Face / sentence-transformers folder, or an ONNX
+    /// file with vocab.txt beside it (docs/pretrained.md). When set, it defines the encoder and tokenizer; the size options
+    /// above, <see cref="Tokenizer"/> and vocabulary compaction are not used. Default is <see langword="null"/> (train from scratch).
+    /// </summary>
+    public string? PretrainedModelPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets a directory holding a pretrained Hugging Face checkpoint to start from (the older name of
+    /// <see cref="PretrainedModelPath"/>, which also takes ONNX files; set at most one). Default is <see langword="null"/>.
     /// </summary>
     public string? PretrainedCheckpointDirectory { get; set; }
+
+    /// <summary>
+    /// Gets or sets text put before every query: the anchors in training and validation, and the inputs of the query
+    /// columns at transform time (see <see cref="QueryColumnNames"/>), for models trained with an instruction such as
+    /// arctic-embed's <c>"Represent this sentence for searching relevant passages: "</c>. Default is <see langword="null"/> (none).
+    /// </summary>
+    public string? QueryPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets text put before every document: positives and hard negatives in training, and the inputs of every
+    /// output column that is not a query column at transform time. Default is <see langword="null"/> (none).
+    /// </summary>
+    public string? DocumentPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets which output columns of <see cref="Columns"/> embed queries (their input gets <see cref="QueryPrefix"/>;
+    /// every other output column gets <see cref="DocumentPrefix"/>). Default is <see langword="null"/>: the output
+    /// columns whose input is <see cref="AnchorColumnName"/>.
+    /// </summary>
+    public string[]? QueryColumnNames { get; set; }
 
     /// <summary>Gets or sets the loss (see docs/losses.md). Default is <see cref="LossKind.InfoNce"/>.</summary>
     public LossKind Loss { get; set; } = LossKind.InfoNce;

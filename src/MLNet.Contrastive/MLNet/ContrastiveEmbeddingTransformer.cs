@@ -28,14 +28,17 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     private readonly EmbeddingModel _model;
     private readonly InputOutputColumnPair[] _columns;
+    private readonly string[] _prefixes;
     private readonly object _gate = new();
     private bool _disposed;
 
-    internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns)
+    internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns, IReadOnlyList<string> prefixes)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(ContrastiveEmbeddingTransformer)))
     {
         _model = model;
         _columns = columns.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray();
+        _prefixes = prefixes.ToArray();
+        Contracts.Check(_prefixes.Length == _columns.Length, "one prefix per column pair");
         OutputType = new VectorDataViewType(NumberDataViewType.Single, model.Dimension);
     }
 
@@ -44,6 +47,12 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     /// <summary>Gets the (output, input) column pairs this transformer embeds.</summary>
     public IReadOnlyList<InputOutputColumnPair> ColumnPairs => _columns;
+
+    /// <summary>
+    /// Gets the text put before the input of each column pair (same order as <see cref="ColumnPairs"/>): the query
+    /// prefix for query columns, the document prefix for the others, empty for none.
+    /// </summary>
+    public IReadOnlyList<string> ColumnPrefixes => _prefixes;
 
     /// <summary>Gets the type of every output column: <c>Vector&lt;Single, <see cref="Dimension"/>&gt;</c>.</summary>
     public VectorDataViewType OutputType { get; }
@@ -74,14 +83,16 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         return new BatchedEmbeddingDataView(this, input);
     }
 
-    /// <summary>Encodes texts with the model; serialised by a lock because the model is not thread-safe.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts)
+    /// <summary>Encodes the texts of column pair <paramref name="column"/> (its prefix put first); serialised by a lock because the model is not thread-safe.</summary>
+    internal float[][] Encode(IReadOnlyList<string> texts, int column)
     {
+        var prefix = _prefixes[column];
+        var input = prefix.Length == 0 ? texts : texts.Select(t => prefix + t).ToArray();
         lock (_gate)
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(texts, EncodeBatchSize);
+            return _model.Encode(input, EncodeBatchSize);
         }
     }
 
@@ -158,6 +169,13 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         }
 
         ctx.Writer.Write(_model.Dimension);
+
+        // Since 1.2: per pair, int32 string id of its prefix (-1 for none).
+        foreach (var prefix in _prefixes)
+        {
+            ctx.SaveStringOrNull(prefix.Length == 0 ? null : prefix);
+        }
+
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -171,8 +189,8 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "CNTREMBD",
-        verWrittenCur: 0x00010001, // 1.1: initial format
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair (query / document prefixes)
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(ContrastiveEmbeddingTransformer).Assembly.FullName);
@@ -199,6 +217,9 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         }
 
         var dimension = ctx.Reader.ReadInt32();
+        var prefixes = ctx.Header.ModelVerWritten >= 0x00010002
+            ? columns.Select(_ => ctx.LoadStringOrNull() ?? string.Empty).ToArray()
+            : columns.Select(_ => string.Empty).ToArray();
         EmbeddingModel? model = null;
         bool found;
         try
@@ -223,7 +244,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
             throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
         }
 
-        return new ContrastiveEmbeddingTransformer(env, model, columns);
+        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes);
     }
 
     // Factory for SignatureLoadRowMapper.

@@ -68,8 +68,38 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Heads, nameof(o.Heads));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Width, nameof(o.Width));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.FeedForwardWidth, nameof(o.FeedForwardWidth));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.MaxTokens, nameof(o.MaxTokens));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
+        if (o.MaxTokens is { } maxTokens)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens, nameof(o.MaxTokens));
+        }
+
+        if (o.EmbeddingDimension is { } dimension)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension, nameof(o.EmbeddingDimension));
+        }
+
+        if (o.Pooling is { } pooling && !Enum.IsDefined(pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Pooling), pooling, "Expected Mean, Cls or Max.");
+        }
+
+        if (o.PretrainedModelPath is not null && o.PretrainedCheckpointDirectory is not null)
+        {
+            throw new ArgumentException("Set at most one of PretrainedModelPath and PretrainedCheckpointDirectory.", nameof(o.PretrainedModelPath));
+        }
+
+        if (o.QueryColumnNames is { } queries)
+        {
+            var outputs = o.Columns?.Select(c => c.OutputColumnName).ToHashSet() ?? [DefaultOutputColumnName];
+            foreach (var name in queries)
+            {
+                if (name is null || !outputs.Contains(name))
+                {
+                    throw new ArgumentException(
+                        $"QueryColumnNames: '{name}' is not an output column of Columns ({string.Join(", ", outputs)}).", nameof(o.QueryColumnNames));
+                }
+            }
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
@@ -99,6 +129,13 @@ internal static class OptionsValidator
         }
     }
 
+    /// <summary>The prefix of each output column of <paramref name="o"/> (a validated copy): query or document.</summary>
+    internal static string[] ColumnPrefixes(ContrastiveEmbeddingOptions o) => o.Columns!
+        .Select(c => (o.QueryColumnNames?.Contains(c.OutputColumnName) ?? c.InputColumnName == o.AnchorColumnName)
+            ? o.QueryPrefix ?? string.Empty
+            : o.DocumentPrefix ?? string.Empty)
+        .ToArray();
+
     /// <summary>A copy the caller cannot change afterwards, with <see cref="ContrastiveEmbeddingOptions.Columns"/> filled in.</summary>
     internal static ContrastiveEmbeddingOptions Copy(ContrastiveEmbeddingOptions o) => new()
     {
@@ -119,6 +156,12 @@ internal static class OptionsValidator
         MaxTokens = o.MaxTokens,
         EmbeddingDimension = o.EmbeddingDimension,
         PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,
+        PretrainedModelPath = o.PretrainedModelPath,
+        Pooling = o.Pooling,
+        Normalize = o.Normalize,
+        QueryPrefix = o.QueryPrefix,
+        DocumentPrefix = o.DocumentPrefix,
+        QueryColumnNames = (string[]?)o.QueryColumnNames?.Clone(),
         Loss = o.Loss,
         Temperature = o.Temperature,
         LearnableTemperature = o.LearnableTemperature,
