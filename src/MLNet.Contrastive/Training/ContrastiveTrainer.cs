@@ -68,13 +68,21 @@ public sealed class ContrastiveTrainer
 
         var device = queryEncoder.parameters().FirstOrDefault()?.device ?? CPU;
         loss.Temperature.to(device);
-        var encoderParameters = queryEncoder.parameters().Concat(documentEncoder?.parameters() ?? []).ToArray();
+        TextEncoder[] encoders = documentEncoder is null ? [queryEncoder] : [queryEncoder, documentEncoder];
+        var trainable = TrainableParameters.Select(encoders, options.FreezeEmbeddings, options.FrozenLayers);
         var lossParameters = loss.Parameters().ToArray();
-        var allParameters = encoderParameters.Concat(lossParameters).ToArray();
-        var groups = new List<AdamW.ParamGroup> { new(encoderParameters, lr: options.LearningRate, weight_decay: options.WeightDecay) };
-        if (lossParameters.Length > 0)
+        var allParameters = trainable.All.Concat(lossParameters).ToArray();
+        var groups = new List<AdamW.ParamGroup>();
+        if (trainable.Decay.Length > 0)
         {
-            groups.Add(new AdamW.ParamGroup(lossParameters, lr: options.LearningRate, weight_decay: 0));
+            groups.Add(new AdamW.ParamGroup(trainable.Decay, lr: options.LearningRate, weight_decay: options.WeightDecay));
+        }
+
+        // Biases, LayerNorm parameters and a learnable temperature: no decay (BERT's fine-tuning recipe).
+        var noDecay = trainable.NoDecay.Concat(lossParameters).ToArray();
+        if (noDecay.Length > 0)
+        {
+            groups.Add(new AdamW.ParamGroup(noDecay, lr: options.LearningRate, weight_decay: 0));
         }
 
         using var optimizer = optim.AdamW(groups, options.LearningRate);
@@ -125,6 +133,7 @@ public sealed class ContrastiveTrainer
         finally
         {
             SetTraining(false);
+            trainable.Restore();
         }
 
         return new TrainingResult(step, losses, scores, clock.Elapsed);

@@ -27,11 +27,20 @@ public sealed class ContrastiveTrainerOptions
     /// <summary>Gets or sets the decay after warmup. Default is <see cref="LearningRateScheduleKind.Linear"/>.</summary>
     public LearningRateScheduleKind Schedule { get; set; } = LearningRateScheduleKind.Linear;
 
-    /// <summary>Gets or sets AdamW's decoupled weight decay for the encoders (never for a learnable temperature). Default is 0.01.</summary>
+    /// <summary>Gets or sets AdamW's decoupled weight decay for the encoders' weights; biases, LayerNorm parameters and a
+    /// learnable temperature never take it. Default is 0.01.</summary>
     public double WeightDecay { get; set; } = 0.01;
 
     /// <summary>Gets or sets the maximum L2 norm of all gradients together, or <see langword="null"/> for no clipping. Default is 1.</summary>
     public double? MaxGradientNorm { get; set; } = 1.0;
+
+    /// <summary>Gets or sets a value indicating whether the encoders' embeddings (<c>embeddings.*</c>) stay fixed while
+    /// training. Default is <see langword="false"/>.</summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>Gets or sets how many of the lowest Transformer layers stay fixed while training: the backward pass stops
+    /// above them, a cheaper step on CPU. Default is 0.</summary>
+    public int FrozenLayers { get; set; }
 
     /// <summary>Gets or sets the seed of the shuffling and of the dropout replay. Default is 0.</summary>
     public int Seed { get; set; }

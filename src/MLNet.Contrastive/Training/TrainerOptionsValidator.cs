@@ -30,6 +30,7 @@ internal static class TrainerOptionsValidator
             CheckPositiveFinite(norm, "options.MaxGradientNorm");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(o.FrozenLayers, "options.FrozenLayers");
         if (!Enum.IsDefined(o.Schedule))
         {
             throw new ArgumentOutOfRangeException("options.Schedule", o.Schedule, "Unknown schedule.");
@@ -48,6 +49,8 @@ internal static class TrainerOptionsValidator
         Schedule = o.Schedule,
         WeightDecay = o.WeightDecay,
         MaxGradientNorm = o.MaxGradientNorm,
+        FreezeEmbeddings = o.FreezeEmbeddings,
+        FrozenLayers = o.FrozenLayers,
         Seed = o.Seed,
         SortByLength = o.SortByLength,
         PaddingId = o.PaddingId,
