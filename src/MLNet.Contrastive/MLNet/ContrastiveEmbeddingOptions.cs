@@ -110,6 +110,14 @@ public sealed class ContrastiveEmbeddingOptions
     /// </summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// Gets or sets the number of threads libtorch uses inside one operation, set when <see cref="ContrastiveEmbeddingEstimator.Fit"/>
+    /// starts. libtorch has one such pool per process, so the setting also applies to later transforms and to other
+    /// models in the process (see <see cref="TorchRuntime.SetIntraOpThreads"/> and docs/performance.md). Default is
+    /// <see langword="null"/>: libtorch's default, the number of physical cores.
+    /// </summary>
+    public int? IntraOpThreads { get; set; }
+
     /// <summary>Gets or sets where training and inference run. Default is <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 

@@ -33,6 +33,12 @@ internal static class EmbeddingTraining
         CancellationToken cancellation)
     {
         TorchRuntime.EnsureLoaded();
+        if (options.IntraOpThreads is { } threads)
+        {
+            // Before the model is built: initialisation and the vocabulary-compacted table run in this pool too.
+            TorchRuntime.SetIntraOpThreads(threads);
+        }
+
         var model = CreateModel(tokenizer, training, options, seed);
         try
         {
@@ -49,6 +55,7 @@ internal static class EmbeddingTraining
                 WarmupRatio = options.WarmupRatio,
                 Seed = seed,
                 PaddingId = model.PaddingId,
+                IntraOpThreads = options.IntraOpThreads,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);

@@ -73,6 +73,11 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, nameof(o.IntraOpThreads));
+        }
+
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
@@ -129,6 +134,7 @@ internal static class OptionsValidator
         WarmupRatio = o.WarmupRatio,
         Seed = o.Seed,
         Device = o.Device,
+        IntraOpThreads = o.IntraOpThreads,
         ValidationData = o.ValidationData,
         Progress = o.Progress,
         CancellationToken = o.CancellationToken,

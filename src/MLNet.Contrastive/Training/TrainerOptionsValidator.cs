@@ -30,6 +30,11 @@ internal static class TrainerOptionsValidator
             CheckPositiveFinite(norm, "options.MaxGradientNorm");
         }
 
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, "options.IntraOpThreads");
+        }
+
         if (!Enum.IsDefined(o.Schedule))
         {
             throw new ArgumentOutOfRangeException("options.Schedule", o.Schedule, "Unknown schedule.");
@@ -51,6 +56,8 @@ internal static class TrainerOptionsValidator
         Seed = o.Seed,
         SortByLength = o.SortByLength,
         PaddingId = o.PaddingId,
+        TrimNativeHeap = o.TrimNativeHeap,
+        IntraOpThreads = o.IntraOpThreads,
         Validation = o.Validation,
     };
 
