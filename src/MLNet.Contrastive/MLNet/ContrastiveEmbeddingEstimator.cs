@@ -109,7 +109,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
 
         var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, training, validation, _options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary };
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary, TransformBatchSize = _options.TransformBatchSize };
     }
 
     private void CheckSchema(SchemaShape schema)

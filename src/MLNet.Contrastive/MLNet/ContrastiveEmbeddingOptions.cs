@@ -64,6 +64,22 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 
+    /// <summary>
+    /// Gets or sets how a Transformer trained from scratch turns its token states into one vector: mean, first token
+    /// ([CLS]) or maximum. The static encoder always takes the mean; a pretrained checkpoint is fine-tuned with mean
+    /// pooling. Saved with the model. Default is <see cref="PoolingMode.Mean"/>.
+    /// </summary>
+    public PoolingMode Pooling { get; set; } = PoolingMode.Mean;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the embedding table of a model trained from scratch holds only the token
+    /// ids seen in the training texts (plus one row for unseen ids) instead of the whole tokenizer vocabulary (100,256
+    /// rows for cl100k_base). Compaction makes the model smaller and training faster; without it, texts at transform time
+    /// keep tokens that training never saw apart (their rows stay at their initial values). Not possible with a
+    /// <see cref="Tokenizer"/> instance (its vocabulary size is unknown); ignored with a pretrained checkpoint. Default is <see langword="true"/>.
+    /// </summary>
+    public bool CompactVocabulary { get; set; } = true;
+
     /// <summary>Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default is 128.</summary>
     public int MaxTokens { get; set; } = 128;
 
@@ -90,6 +106,20 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>Gets or sets the number of texts per forward/backward chunk of the gradient cache; it bounds memory. Default is 32.</summary>
     public int ChunkSize { get; set; } = 32;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the gradient cache returns freed native memory to the system after each
+    /// chunk (glibc <c>malloc_trim</c>), which keeps a large batch's resident memory near one chunk's; see
+    /// docs/gradient-cache.md. Default is <see langword="true"/>.
+    /// </summary>
+    public bool TrimNativeHeap { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many texts the fitted transformer encodes in one forward pass (rows are read ahead, sorted by
+    /// length and cut into such batches). Larger batches amortise per-call overhead; memory grows with batch size times
+    /// text length. Saved with the model. Default is 64.
+    /// </summary>
+    public int TransformBatchSize { get; set; } = 64;
 
     /// <summary>
     /// Gets or sets the number of passes over the training data. 0 trains nothing: the transformer embeds with the

@@ -56,6 +56,7 @@ internal static class EmbeddingTraining
                 Seed = seed,
                 PaddingId = model.PaddingId,
                 IntraOpThreads = options.IntraOpThreads,
+                TrimNativeHeap = options.TrimNativeHeap,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
@@ -87,6 +88,8 @@ internal static class EmbeddingTraining
         HeadCount = options.Heads,
         FeedForwardSize = options.FeedForwardWidth,
         Dropout = options.Dropout,
+        Pooling = options.Pooling,
+        CompactVocabulary = options.CompactVocabulary,
         OutputDimension = options.EmbeddingDimension == options.Width ? null : options.EmbeddingDimension,
         MaxTokens = options.MaxTokens,
         VocabularyPath = options.VocabularyPath,

@@ -59,6 +59,24 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss.");
         }
 
+        if (!Enum.IsDefined(o.Pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Pooling), o.Pooling, "Unknown pooling mode.");
+        }
+
+        if (o.Pooling != Encoders.PoolingMode.Mean && o.EncoderKind == Encoders.EncoderKind.Static && o.PretrainedCheckpointDirectory is null)
+        {
+            throw new ArgumentException(
+                $"Pooling {o.Pooling} needs EncoderKind.Transformer: the static encoder always takes the mean of its token embeddings.", nameof(o.Pooling));
+        }
+
+        if (!o.CompactVocabulary && o.Tokenizer is not null && o.PretrainedCheckpointDirectory is null)
+        {
+            throw new ArgumentException(
+                "CompactVocabulary = false needs a tokenizer of known vocabulary size: set VocabularyPath or use the built-in cl100k_base tokenizer, not a Tokenizer instance.",
+                nameof(o.CompactVocabulary));
+        }
+
         if (!Enum.IsDefined(o.Device))
         {
             throw new ArgumentOutOfRangeException(nameof(o.Device), o.Device, "Unknown device kind.");
@@ -73,6 +91,7 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.TransformBatchSize, nameof(o.TransformBatchSize));
         if (o.IntraOpThreads is { } threads)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, nameof(o.IntraOpThreads));
@@ -121,6 +140,8 @@ internal static class OptionsValidator
         Width = o.Width,
         FeedForwardWidth = o.FeedForwardWidth,
         Dropout = o.Dropout,
+        Pooling = o.Pooling,
+        CompactVocabulary = o.CompactVocabulary,
         MaxTokens = o.MaxTokens,
         EmbeddingDimension = o.EmbeddingDimension,
         PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,
@@ -129,6 +150,8 @@ internal static class OptionsValidator
         LearnableTemperature = o.LearnableTemperature,
         BatchSize = o.BatchSize,
         ChunkSize = o.ChunkSize,
+        TrimNativeHeap = o.TrimNativeHeap,
+        TransformBatchSize = o.TransformBatchSize,
         Epochs = o.Epochs,
         LearningRate = o.LearningRate,
         WarmupRatio = o.WarmupRatio,
