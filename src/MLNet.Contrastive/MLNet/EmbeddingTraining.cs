@@ -82,7 +82,8 @@ internal static class EmbeddingTraining
 
     private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
     {
-        Encoder = options.EncoderKind,
+        // A checkpoint is a BERT Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
+        Encoder = options.PretrainedCheckpointDirectory is null ? options.EncoderKind : EncoderKind.Transformer,
         HiddenSize = options.Width,
         LayerCount = options.Layers,
         HeadCount = options.Heads,
