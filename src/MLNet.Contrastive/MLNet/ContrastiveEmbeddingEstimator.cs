@@ -120,7 +120,10 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
 
         var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, _options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options)) { TrainingSummary = summary };
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options))
+        {
+            TrainingSummary = summary, TransformBatchSize = _options.TransformBatchSize,
+        };
     }
 
     private void CheckSchema(SchemaShape schema)

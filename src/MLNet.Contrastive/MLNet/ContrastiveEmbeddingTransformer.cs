@@ -25,11 +25,13 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     internal const string LoaderSignature = "ContrastiveEmbedding";
     internal const string UserName = "Contrastive Embedding Transformer";
     internal const string ModelStreamName = "EmbeddingModel";
+    internal const int DefaultTransformBatchSize = 64;
 
     private readonly EmbeddingModel _model;
     private readonly InputOutputColumnPair[] _columns;
     private readonly string[] _prefixes;
     private readonly object _gate = new();
+    private readonly int _transformBatchSize = DefaultTransformBatchSize;
     private bool _disposed;
 
     internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns, IReadOnlyList<string> prefixes)
@@ -63,8 +65,19 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 1024;
 
-    /// <summary>Gets how many texts one forward pass encodes; a read-ahead block is sorted by length and cut into such batches.</summary>
-    internal int EncodeBatchSize { get; set; } = 64;
+    /// <summary>
+    /// Gets how many texts one forward pass of <see cref="Transform"/> encodes; a read-ahead block is sorted by length and
+    /// cut into such batches (<see cref="ContrastiveEmbeddingOptions.TransformBatchSize"/>; saved with the model).
+    /// </summary>
+    public int TransformBatchSize
+    {
+        get => _transformBatchSize;
+        internal init
+        {
+            _transformBatchSize = value;
+            ReadAheadRows = Math.Max(ReadAheadRows, value);
+        }
+    }
 
     /// <summary>Gets the model (for benchmarks that compare the transform with the raw model).</summary>
     internal EmbeddingModel Model => _model;
@@ -92,7 +105,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(input, EncodeBatchSize);
+            return _model.Encode(input, TransformBatchSize);
         }
     }
 
@@ -160,7 +173,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         ctx.SetVersionInfo(GetVersionInfo());
 
         // int32: number of column pairs; per pair: int32 string id of output name, int32 string id of input name
-        // int32: dimension. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
+        // int32: dimension. Since 1.2: int32 transform batch size. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
         ctx.Writer.Write(_columns.Length);
         foreach (var pair in _columns)
         {
@@ -175,7 +188,8 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         {
             ctx.SaveStringOrNull(prefix.Length == 0 ? null : prefix);
         }
-
+        // Since 1.2, after the prefixes: the transform batch size.
+        ctx.Writer.Write(TransformBatchSize);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -189,7 +203,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "CNTREMBD",
-        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair (query / document prefixes)
+        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair (query / document prefixes), then the transform batch size
         verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
@@ -220,6 +234,12 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         var prefixes = ctx.Header.ModelVerWritten >= 0x00010002
             ? columns.Select(_ => ctx.LoadStringOrNull() ?? string.Empty).ToArray()
             : columns.Select(_ => string.Empty).ToArray();
+        var batchSize = ctx.Header.ModelVerWritten >= 0x00010002 ? ctx.Reader.ReadInt32() : DefaultTransformBatchSize;
+        if (batchSize <= 0)
+        {
+            throw new InvalidDataException($"Corrupt contrastive embedding model: transform batch size {batchSize}.");
+        }
+
         EmbeddingModel? model = null;
         bool found;
         try
@@ -244,7 +264,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
             throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
         }
 
-        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes);
+        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes) { TransformBatchSize = batchSize };
     }
 
     // Factory for SignatureLoadRowMapper.

@@ -48,6 +48,12 @@ internal static class EmbeddingTraining
         CancellationToken cancellation)
     {
         TorchRuntime.EnsureLoaded();
+        if (options.IntraOpThreads is { } threads)
+        {
+            // Before the model is built: initialisation and the vocabulary-compacted table run in this pool too.
+            TorchRuntime.SetIntraOpThreads(threads);
+        }
+
         var model = pretrained ?? CreateModel(tokenizer, training, options, seed);
         try
         {
@@ -64,6 +70,8 @@ internal static class EmbeddingTraining
                 WarmupRatio = options.WarmupRatio,
                 Seed = seed,
                 PaddingId = model.PaddingId,
+                IntraOpThreads = options.IntraOpThreads,
+                TrimNativeHeap = options.TrimNativeHeap,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
@@ -89,7 +97,8 @@ internal static class EmbeddingTraining
 
     private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
     {
-        Encoder = options.EncoderKind,
+        // A checkpoint is a BERT Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
+        Encoder = options.PretrainedCheckpointDirectory is null ? options.EncoderKind : EncoderKind.Transformer,
         HiddenSize = options.Width,
         LayerCount = options.Layers,
         HeadCount = options.Heads,
@@ -100,6 +109,7 @@ internal static class EmbeddingTraining
             : (options.EmbeddingDimension ?? DefaultEmbeddingDimension) == options.Width ? null : options.EmbeddingDimension ?? DefaultEmbeddingDimension,
         Pooling = options.Pooling,
         Normalize = options.Normalize,
+        CompactVocabulary = options.CompactVocabulary,
         MaxTokens = options.MaxTokens,
         VocabularyPath = options.VocabularyPath,
         PretrainedPath = PretrainedPath(options),

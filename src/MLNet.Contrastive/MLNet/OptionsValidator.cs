@@ -59,6 +59,20 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss.");
         }
 
+        var fromScratch = o.PretrainedModelPath is null && o.PretrainedCheckpointDirectory is null;
+        if (o.Pooling is { } chosen && chosen != Encoders.PoolingMode.Mean && o.EncoderKind == Encoders.EncoderKind.Static && fromScratch)
+        {
+            throw new ArgumentException(
+                $"Pooling {o.Pooling} needs EncoderKind.Transformer: the static encoder always takes the mean of its token embeddings.", nameof(o.Pooling));
+        }
+
+        if (!o.CompactVocabulary && o.Tokenizer is not null && fromScratch)
+        {
+            throw new ArgumentException(
+                "CompactVocabulary = false needs a tokenizer of known vocabulary size: set VocabularyPath or use the built-in cl100k_base tokenizer, not a Tokenizer instance.",
+                nameof(o.CompactVocabulary));
+        }
+
         if (!Enum.IsDefined(o.Device))
         {
             throw new ArgumentOutOfRangeException(nameof(o.Device), o.Device, "Unknown device kind.");
@@ -103,6 +117,12 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.TransformBatchSize, nameof(o.TransformBatchSize));
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, nameof(o.IntraOpThreads));
+        }
+
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
@@ -153,6 +173,7 @@ internal static class OptionsValidator
         Width = o.Width,
         FeedForwardWidth = o.FeedForwardWidth,
         Dropout = o.Dropout,
+        CompactVocabulary = o.CompactVocabulary,
         MaxTokens = o.MaxTokens,
         EmbeddingDimension = o.EmbeddingDimension,
         PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,
@@ -167,11 +188,14 @@ internal static class OptionsValidator
         LearnableTemperature = o.LearnableTemperature,
         BatchSize = o.BatchSize,
         ChunkSize = o.ChunkSize,
+        TrimNativeHeap = o.TrimNativeHeap,
+        TransformBatchSize = o.TransformBatchSize,
         Epochs = o.Epochs,
         LearningRate = o.LearningRate,
         WarmupRatio = o.WarmupRatio,
         Seed = o.Seed,
         Device = o.Device,
+        IntraOpThreads = o.IntraOpThreads,
         ValidationData = o.ValidationData,
         Progress = o.Progress,
         CancellationToken = o.CancellationToken,

@@ -61,6 +61,11 @@ public sealed class ContrastiveTrainer
     public TrainingResult Train(IReadOnlyList<ContrastiveExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var negatives = TrainerOptionsValidator.CheckExamples(examples);
+        if (options.IntraOpThreads is { } threads)
+        {
+            TorchRuntime.SetIntraOpThreads(threads);
+        }
+
         var batchesPerEpoch = (examples.Count / options.BatchSize) + (examples.Count % options.BatchSize >= 2 ? 1 : 0);
         var totalSteps = batchesPerEpoch * options.Epochs;
         var warmup = options.WarmupSteps ?? (int)Math.Floor(options.WarmupRatio * totalSteps);
@@ -93,6 +98,7 @@ public sealed class ContrastiveTrainer
             SortByLength = options.SortByLength,
             PaddingId = options.PaddingId,
             ReplaySeed = options.Seed,
+            TrimNativeHeap = options.TrimNativeHeap,
         });
 
         var random = new Random(options.Seed);

@@ -51,6 +51,15 @@ public sealed class ContrastiveTrainerOptions
     /// <summary>Gets or sets the token id written into padding positions. Default is 0.</summary>
     public long PaddingId { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the gradient cache returns freed native memory to the system
+    /// after each chunk (see <see cref="GradientCacheOptions.TrimNativeHeap"/>). Default is <see langword="true"/>.</summary>
+    public bool TrimNativeHeap { get; set; } = true;
+
+    /// <summary>Gets or sets the number of threads libtorch uses inside one operation, set when <see cref="ContrastiveTrainer.Train"/>
+    /// starts (process-wide; see <see cref="TorchRuntime.SetIntraOpThreads"/>); <see langword="null"/> keeps the current
+    /// setting (libtorch's default: the number of physical cores). Default is <see langword="null"/>.</summary>
+    public int? IntraOpThreads { get; set; }
+
     /// <summary>Gets or sets an optional callback run after each epoch (encoders in eval mode) with the 0-based epoch;
     /// its score is recorded in <see cref="TrainingResult.ValidationScores"/>. Default is <see langword="null"/>.</summary>
     public Func<int, double>? Validation { get; set; }

@@ -31,6 +31,11 @@ internal static class TrainerOptionsValidator
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(o.FrozenLayers, "options.FrozenLayers");
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, "options.IntraOpThreads");
+        }
+
         if (!Enum.IsDefined(o.Schedule))
         {
             throw new ArgumentOutOfRangeException("options.Schedule", o.Schedule, "Unknown schedule.");
@@ -54,6 +59,8 @@ internal static class TrainerOptionsValidator
         Seed = o.Seed,
         SortByLength = o.SortByLength,
         PaddingId = o.PaddingId,
+        TrimNativeHeap = o.TrimNativeHeap,
+        IntraOpThreads = o.IntraOpThreads,
         Validation = o.Validation,
     };
 
