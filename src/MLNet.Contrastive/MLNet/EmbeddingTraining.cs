@@ -98,7 +98,7 @@ internal static class EmbeddingTraining
     private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
     {
         // A checkpoint is a BERT Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
-        Encoder = options.PretrainedCheckpointDirectory is null ? options.EncoderKind : EncoderKind.Transformer,
+        Encoder = PretrainedPath(options) is null ? options.EncoderKind : EncoderKind.Transformer,
         HiddenSize = options.Width,
         LayerCount = options.Layers,
         HeadCount = options.Heads,
