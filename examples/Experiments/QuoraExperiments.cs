@@ -120,7 +120,7 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
             var watch = Stopwatch.StartNew();
             var baseline = TfIdfBaseline.Fit(new MLContext(seed: 0), task.Test.Queries.Concat(task.Test.Corpus),
                 new TfIdfBaselineOptions { MaximumNgramsPerLength = 5_000 });
-            _tfidf = RetrievalEvaluator.Evaluate(task.Test, texts => baseline.Embed(texts));
+            _tfidf = RetrievalEvaluator.Evaluate(task.Test, baseline.EmbedSparse);
             _tfidfTime = watch.Elapsed;
         }
 

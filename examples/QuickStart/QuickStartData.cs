@@ -88,6 +88,6 @@ public sealed record QuickStartData(string Description, IReadOnlyList<Contrastiv
             keep.Select(d => test.Corpus[d]).ToList(),
             picked.Select(q => (IReadOnlyCollection<int>)test.RelevantDocuments[q].Select(d => newPosition[d]).ToArray()).ToList());
         return (sample, $"a seeded sample of {sample.Queries.Count} of {test.Queries.Count} test queries with their " +
-            $"{sample.Corpus.Count} of {test.Corpus.Count} documents (--max-test-docs {maxDocuments}; bounds the dense TF-IDF baseline's memory)");
+            $"{sample.Corpus.Count} of {test.Corpus.Count} documents (--max-test-docs {maxDocuments}; keeps the evaluation short)");
     }
 }

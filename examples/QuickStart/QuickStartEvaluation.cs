@@ -16,7 +16,7 @@ public static class QuickStartEvaluation
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(test);
         var baseline = TfIdfBaseline.Fit(mlContext, test.Corpus.Concat(test.Queries));
-        return RetrievalEvaluator.Evaluate(test, baseline.Embed);
+        return RetrievalEvaluator.Evaluate(test, baseline.EmbedSparse);
     }
 
     /// <summary>Evaluates a fitted or loaded ML.NET embedding model.</summary>

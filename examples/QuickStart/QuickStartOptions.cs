@@ -46,7 +46,7 @@ public sealed class QuickStartOptions
     public int Seed { get; set; } = 42;
 
     /// <summary>Gets or sets the largest number of test documents evaluated (whole queries are sampled until it is
-    /// reached), which bounds the dense TF-IDF baseline's memory. Default is 2000.</summary>
+    /// reached), which keeps the evaluation short. Default is 2000.</summary>
     public int MaxTestDocuments { get; set; } = 2000;
 
     /// <summary>Gets or sets where the model is saved. Default is <c>model.zip</c> in the current folder.</summary>

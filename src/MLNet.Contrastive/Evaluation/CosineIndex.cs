@@ -1,4 +1,5 @@
 using System.Numerics;
+using Microsoft.ML.Data;
 
 namespace MLNet.Contrastive.Evaluation;
 
@@ -63,6 +64,36 @@ public sealed class CosineIndex
         }
     }
 
+    /// <summary>
+    /// Builds an index over sparse vectors (ML.NET's <see cref="VBuffer{T}"/>, dense or sparse), stored as sparse rows:
+    /// memory is proportional to the non-zero values, never to count × length. Scores and rankings equal those of the
+    /// same vectors given densely.
+    /// </summary>
+    /// <param name="vectors">The corpus vectors, all of the same non-zero <see cref="VBuffer{T}.Length"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="vectors"/> is null.</exception>
+    /// <exception cref="ArgumentException">The vectors differ in length, are empty, or contain NaN or infinity.</exception>
+    public CosineIndex(IReadOnlyList<VBuffer<float>> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        Count = vectors.Count;
+        Dimension = Count == 0 ? 0 : SparseVectors.Check(vectors[0], nameof(vectors), 0, -1);
+        long nonZero = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            SparseVectors.Check(vectors[i], nameof(vectors), i, Dimension);
+            nonZero += SparseVectors.NonZeros(vectors[i]);
+        }
+        _rowStart = new int[Count + 1];
+        _columns = new int[nonZero];
+        _values = new float[nonZero];
+        int next = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            next = SparseVectors.WriteUnitRow(vectors[i], _columns, _values, next);
+            _rowStart[i + 1] = next;
+        }
+    }
+
     /// <summary>Gets the number of indexed vectors.</summary>
     public int Count { get; }
 
@@ -106,6 +137,30 @@ public sealed class CosineIndex
             WriteUnit(queries[q], unitQuery);
             results[q] = TopK(unitQuery, k);
         });
+        return results;
+    }
+
+    /// <summary>Searches for every sparse query; see <see cref="Search(float[], int)"/>. Queries run in parallel.</summary>
+    /// <param name="queries">The query vectors, each of length <see cref="Dimension"/>.</param>
+    /// <param name="k">How many results to return per query at most.</param>
+    /// <returns>One hit list per query, in query order; equal to the dense search of the same vectors.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="queries"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A query has the wrong length or contains NaN or infinity.</exception>
+    public IReadOnlyList<SearchHit>[] Search(IReadOnlyList<VBuffer<float>> queries, int k)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        for (int q = 0; q < queries.Count; q++)
+            SparseVectors.Check(queries[q], nameof(queries), q, Dimension);
+        var results = new IReadOnlyList<SearchHit>[queries.Count];
+        Parallel.For(0, queries.Count, () => new float[Dimension], (q, _, unitQuery) =>
+        {
+            SparseVectors.WriteUnitDense(queries[q], unitQuery);
+            results[q] = TopK(unitQuery, k);
+            SparseVectors.Clear(queries[q], unitQuery);
+            return unitQuery;
+        }, _ => { });
         return results;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLNet.Contrastive.Evaluation;
 
@@ -32,7 +33,35 @@ public static class RetrievalEvaluator
         if (queryEmbeddings.Count == 0)
             throw new ArgumentException("Expected at least one query.", nameof(queryEmbeddings));
         var index = new CosineIndex(corpusEmbeddings);
-        var rankings = index.Search(queryEmbeddings, Depth);
+        return Score(index.Search(queryEmbeddings, Depth), relevant, corpusEmbeddings.Count);
+    }
+
+    /// <summary>Evaluates sparse query and corpus vectors (ML.NET <see cref="VBuffer{T}"/>, such as TF-IDF) against relevance
+    /// judgements; the corpus is indexed as sparse rows, so memory follows the non-zero values. Results equal the dense overload's.</summary>
+    /// <param name="queryVectors">One vector per query.</param>
+    /// <param name="corpusVectors">One vector per document, of the same length as the query vectors.</param>
+    /// <param name="relevantDocuments">For each query (same order), the positions in the corpus relevant to it.</param>
+    /// <param name="queryIds">Optional query names used in error messages; positions are used when null.</param>
+    /// <returns>The metrics averaged over queries.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">Counts do not match, a query has no relevant document, a position is
+    /// outside the corpus, or a vector has the wrong length or a non-finite value.</exception>
+    public static RetrievalMetrics Evaluate(IReadOnlyList<VBuffer<float>> queryVectors, IReadOnlyList<VBuffer<float>> corpusVectors,
+        IReadOnlyList<IReadOnlyCollection<int>> relevantDocuments, IReadOnlyList<string>? queryIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(queryVectors);
+        ArgumentNullException.ThrowIfNull(corpusVectors);
+        if (queryIds is not null && queryIds.Count != queryVectors.Count)
+            throw new ArgumentException($"Expected {queryVectors.Count} query ids (one per query), got {queryIds.Count}.", nameof(queryIds));
+        var relevant = CheckJudgements(relevantDocuments, queryVectors.Count, corpusVectors.Count, queryIds);
+        if (queryVectors.Count == 0)
+            throw new ArgumentException("Expected at least one query.", nameof(queryVectors));
+        var index = new CosineIndex(corpusVectors);
+        return Score(index.Search(queryVectors, Depth), relevant, corpusVectors.Count);
+    }
+
+    private static RetrievalMetrics Score(IReadOnlyList<SearchHit>[] rankings, IReadOnlyList<int>[] relevant, int corpusCount)
+    {
         double r1 = 0, r5 = 0, r10 = 0, mrr = 0, ndcg = 0;
         for (int q = 0; q < rankings.Length; q++)
         {
@@ -40,7 +69,7 @@ public static class RetrievalEvaluator
             r1 += s.RecallAt1; r5 += s.RecallAt5; r10 += s.RecallAt10; mrr += s.ReciprocalRank; ndcg += s.Ndcg;
         }
         int n = rankings.Length;
-        return new RetrievalMetrics(r1 / n, r5 / n, r10 / n, mrr / n, ndcg / n, n, corpusEmbeddings.Count);
+        return new RetrievalMetrics(r1 / n, r5 / n, r10 / n, mrr / n, ndcg / n, n, corpusCount);
     }
 
     /// <summary>Embeds a text retrieval set with <paramref name="embed"/> and evaluates it.</summary>
@@ -51,13 +80,67 @@ public static class RetrievalEvaluator
     /// <exception cref="ArgumentException"><paramref name="embed"/> returned the wrong number of vectors or bad vectors.</exception>
     public static RetrievalMetrics Evaluate(RetrievalDataset dataset, Func<IReadOnlyList<string>, IReadOnlyList<float[]>> embed)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(embed);
-        var queries = embed(dataset.Queries);
-        var corpus = embed(dataset.Corpus);
-        if (queries is null || queries.Count != dataset.Queries.Count || corpus is null || corpus.Count != dataset.Corpus.Count)
-            throw new ArgumentException("Expected the embedding function to return one vector per input text.", nameof(embed));
+        return Evaluate(dataset, embed, embed);
+    }
+
+    /// <summary>
+    /// Embeds the queries with <paramref name="embedQueries"/> and the corpus with <paramref name="embedDocuments"/>, and
+    /// evaluates: for models that treat the two sides differently, such as an instruction prefix on queries
+    /// (snowflake-arctic-embed's <c>Represent this sentence for searching relevant passages: </c>) or two towers.
+    /// </summary>
+    /// <param name="dataset">The queries, corpus and judgements.</param>
+    /// <param name="embedQueries">Turns the list of queries into one embedding per query.</param>
+    /// <param name="embedDocuments">Turns the list of documents into one embedding per document, of the queries' length.</param>
+    /// <returns>The metrics averaged over queries.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A function returned the wrong number of vectors (the message names it) or bad vectors.</exception>
+    public static RetrievalMetrics Evaluate(RetrievalDataset dataset, Func<IReadOnlyList<string>, IReadOnlyList<float[]>> embedQueries,
+        Func<IReadOnlyList<string>, IReadOnlyList<float[]>> embedDocuments)
+    {
+        var (queries, corpus) = EmbedBothSides(dataset, embedQueries, embedDocuments);
         return Evaluate(queries, corpus, dataset.RelevantDocuments, dataset.Queries);
+    }
+
+    /// <summary>Embeds a text retrieval set with a sparse embedder (for example <see cref="TfIdfBaseline.EmbedSparse"/>) and evaluates it.</summary>
+    /// <param name="dataset">The queries, corpus and judgements.</param>
+    /// <param name="embed">Turns a list of texts into one sparse vector per text.</param>
+    /// <returns>The metrics averaged over queries.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="embed"/> returned the wrong number of vectors or bad vectors.</exception>
+    public static RetrievalMetrics Evaluate(RetrievalDataset dataset, Func<IReadOnlyList<string>, IReadOnlyList<VBuffer<float>>> embed)
+    {
+        ArgumentNullException.ThrowIfNull(embed);
+        return Evaluate(dataset, embed, embed);
+    }
+
+    /// <summary>Embeds queries and documents with separate sparse embedders and evaluates; see the dense overload.</summary>
+    /// <param name="dataset">The queries, corpus and judgements.</param>
+    /// <param name="embedQueries">Turns the list of queries into one sparse vector per query.</param>
+    /// <param name="embedDocuments">Turns the list of documents into one sparse vector per document, of the queries' length.</param>
+    /// <returns>The metrics averaged over queries.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A function returned the wrong number of vectors (the message names it) or bad vectors.</exception>
+    public static RetrievalMetrics Evaluate(RetrievalDataset dataset, Func<IReadOnlyList<string>, IReadOnlyList<VBuffer<float>>> embedQueries,
+        Func<IReadOnlyList<string>, IReadOnlyList<VBuffer<float>>> embedDocuments)
+    {
+        var (queries, corpus) = EmbedBothSides(dataset, embedQueries, embedDocuments);
+        return Evaluate(queries, corpus, dataset.RelevantDocuments, dataset.Queries);
+    }
+
+    private static (IReadOnlyList<T> Queries, IReadOnlyList<T> Corpus) EmbedBothSides<T>(RetrievalDataset dataset,
+        Func<IReadOnlyList<string>, IReadOnlyList<T>> embedQueries, Func<IReadOnlyList<string>, IReadOnlyList<T>> embedDocuments)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(embedQueries);
+        ArgumentNullException.ThrowIfNull(embedDocuments);
+        var queries = embedQueries(dataset.Queries);
+        if (queries is null || queries.Count != dataset.Queries.Count)
+            throw new ArgumentException($"Expected the query embedding function to return {dataset.Queries.Count} vectors (one per query), got {queries?.Count.ToString() ?? "null"}.", nameof(embedQueries));
+        var corpus = embedDocuments(dataset.Corpus);
+        if (corpus is null || corpus.Count != dataset.Corpus.Count)
+            throw new ArgumentException($"Expected the document embedding function to return {dataset.Corpus.Count} vectors (one per document), got {corpus?.Count.ToString() ?? "null"}.", nameof(embedDocuments));
+        return (queries, corpus);
     }
 
     /// <summary>Evaluates embedding columns of ML.NET data views against relevance judgements given as (query id, document id) rows.</summary>
