@@ -4,6 +4,7 @@ using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Text;
 using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -32,6 +33,8 @@ internal static class EmbeddingTraining
         Action checkAlive,
         CancellationToken cancellation)
     {
+        // Before anything is built: asking for MPI where none loads fails here, with what to install.
+        var communicator = options.Epochs == 0 ? null : DistributedSetup.Resolve(options.Distributed);
         TorchRuntime.EnsureLoaded();
         var model = CreateModel(tokenizer, training, options, seed);
         try
@@ -50,6 +53,7 @@ internal static class EmbeddingTraining
                 Seed = seed,
                 PaddingId = model.PaddingId,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
+                Communicator = communicator,
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
             var loss = ContrastiveLossFactory.Create(options.Loss, temperature, normalize: true, rowChunkSize: 256);

@@ -52,6 +52,7 @@ internal static class TrainerOptionsValidator
         SortByLength = o.SortByLength,
         PaddingId = o.PaddingId,
         Validation = o.Validation,
+        Communicator = o.Communicator,
     };
 
     /// <summary>Checks the examples and returns their common number of hard negatives.</summary>
