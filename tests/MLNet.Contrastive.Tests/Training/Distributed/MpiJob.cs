@@ -12,17 +12,20 @@ internal static class MpiJob
 
     public sealed record Result(int ExitCode, string Output, long ExitedAtUnixMs, TimeSpan Elapsed);
 
+    /// <summary>Runs <c>mpiexec.hydra -n ranks dotnet MpiCheck.dll scenario</c>; <paramref name="ranks"/> = 0 runs the program
+    /// as a plain process, without a launcher.</summary>
     public static Result Run(int ranks, string scenario, int timeoutSeconds = 120)
     {
-        var launcher = FindLauncher();
         var program = typeof(MpiJob).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MpiCheckPath").Value!;
         Assert.IsTrue(File.Exists(program), $"the MPI check program was not built: {program}");
-        var start = new ProcessStartInfo(launcher)
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(ranks == 0 ? dotnet : FindLauncher())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "-n", ranks.ToString(CultureInfo.InvariantCulture), Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", program, scenario })
+        string[] arguments = ranks == 0 ? [program, scenario] : ["-n", ranks.ToString(CultureInfo.InvariantCulture), dotnet, program, scenario];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -71,6 +71,32 @@ public sealed class MpiTrainingTests
     }
 
     [TestMethod]
+    public void Fit_UnderMpiexecWithAuto_SameEmbeddingsOnEveryRankAsOneProcess_ProgressOnRankZeroOnly()
+    {
+        var job = MpiJob.Run(2, "fit");
+        Assert.AreEqual(0, job.ExitCode, job.Output);
+        var lines = MpiJob.Lines(job.Output, "FIT").OrderBy(l => l["rank"]).ToList();
+        Assert.HasCount(2, lines, job.Output);
+        Assert.IsTrue(lines.All(l => l["size"] == "2" && l["rank"] == l["launcher_rank"] && l["steps"] == "4" && l["mpi_loaded"] == "True"), job.Output);
+        Assert.AreEqual(lines[0]["embedding"], lines[1]["embedding"], "bit-identical embeddings on both ranks");
+        Assert.AreEqual("4", lines[0]["reports"], "rank 0 reports every step");
+        Assert.AreEqual("0", lines[1]["reports"], "other ranks report nothing");
+
+        // Without a launcher the default (Auto) trains in one process and loads no MPI library.
+        var plain = MpiJob.Run(0, "fit-single");
+        Assert.AreEqual(0, plain.ExitCode, plain.Output);
+        var single = MpiJob.Lines(plain.Output, "FIT").Single();
+        Assert.AreEqual("False", single["mpi_loaded"], plain.Output);
+        Assert.AreEqual("4", single["reports"]);
+
+        // The same 4 steps: float32 rounding of the gradient sums carried through AdamW (the vectors are L2-normalised).
+        var distributed = lines[0]["embedding"].Split(';').Select(double.Parse).ToArray();
+        var reference = single["embedding"].Split(';').Select(double.Parse).ToArray();
+        Assert.HasCount(reference.Length, distributed);
+        Assert.IsLessThanOrEqualTo(1e-5, distributed.Zip(reference).Max(p => Math.Abs(p.First - p.Second)));
+    }
+
+    [TestMethod]
     public void Train_RankThrows_JobEndsWithin10SecondsWithItsError()
     {
         var job = MpiJob.Run(3, "throw", timeoutSeconds: 60);
