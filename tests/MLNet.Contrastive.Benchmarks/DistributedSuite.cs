@@ -30,10 +30,10 @@ internal static class DistributedSuite
         var two = TryRunUnderMpi(2, Program.ChildArguments(config, ChildName, batch), Threads(1), out var twoFailure);
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {config.EncoderDescription}; shared encoder, training mode; global batch B = {batch} queries and {batch} positives (k = 0), every text exactly {config.StepLength} synthetic token ids; InfoNCE, fixed temperature 0.05; chunk {config.Chunk} per side, dropout replay on; no optimizer step. 1 rank: `GradientCache.Step` with 2 torch threads. 2 ranks: `DistributedGradientCache.Step` under `mpiexec.hydra -n 2` (MPICH 4.0.2, shared memory), 1 torch thread each, chunks dealt round-robin. Median of 3 steps after 1 warmup, rank 0's clock (the step ends in a collective, so the ranks finish together).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {config.EncoderDescription}; shared encoder, training mode; global batch B = {batch} queries and {batch} positives (k = 0), every text exactly {config.StepLength} synthetic token ids; InfoNCE, fixed temperature 0.05; chunk {config.Chunk} per side, dropout replay on; no optimizer step. 1 rank: `GradientCache.Step` with 2 torch threads. 2 ranks: `DistributedGradientCache.Step` under `mpiexec.hydra -n 2` (MPICH 4.0.2, shared memory), 1 torch thread each, chunks dealt round-robin. Median of 3 steps after 1 warmup, rank 0's clock (the step ends in a collective, so the ranks finish together). The all-gather (both sides) and all-reduce columns are the time inside the step, which includes waiting for the slower rank; the *alone* columns repeat the same collectives right after the steps, when the ranks are in step, and show the transfer (with the tensor-to-array copies of the all-reduce).");
         text.AppendLine();
-        text.AppendLine("| ranks x threads | step s | all-gather s (share) | all-reduce s (share) | loss |");
-        text.AppendLine("|---|---:|---:|---:|---:|");
+        text.AppendLine("| ranks x threads | step s | all-gather s (share) | all-reduce s (share) | all-gather alone s | all-reduce alone s | loss |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         text.AppendLine(Row("1 x 2", one, oneFailure));
         text.AppendLine(Row("2 x 1", two, twoFailure));
         text.AppendLine();
@@ -88,9 +88,24 @@ internal static class DistributedSuite
             },
             warmup: 1,
             repeats: 3);
+        // The collectives inside a step also wait for the slower rank; alone, after a step has synchronised the ranks,
+        // they show the transfer itself.
+        double gatherAlone = 0, reduceAlone = 0;
+        if (communicator is not null)
+        {
+            var counts = Enumerable.Range(0, communicator.Size)
+                .Select(r => Enumerable.Range(0, (batch + config.Chunk - 1) / config.Chunk).Where(c => c % communicator.Size == r)
+                    .Sum(c => Math.Min(config.Chunk, batch - (c * config.Chunk))) * encoder.Dimension)
+                .ToArray();
+            var local = new float[counts[communicator.Rank]];
+            gatherAlone = Measure.MedianSeconds(() => { communicator.AllGather(local, counts); communicator.AllGather(local, counts); }, 1, 3);
+            reduceAlone = Measure.MedianSeconds(() => GradientReduction.AllReduceSum(communicator, parameters), 1, 3);
+        }
+
         if ((communicator?.Rank ?? 0) == 0)
         {
             ChildResult.Print(("step", seconds), ("gather", Median(gathers.Skip(1))), ("reduce", Median(reduces.Skip(1))), ("loss", value),
+                ("gatherAlone", gatherAlone), ("reduceAlone", reduceAlone),
                 ("parameters", parameters.Sum(p => p.numel())), ("dimension", encoder.Dimension), ("ranks", communicator?.Size ?? 1), ("threads", threads));
         }
     }
@@ -103,9 +118,9 @@ internal static class DistributedSuite
     };
 
     private static string Row(string label, Dictionary<string, double>? r, string failure) => r is null
-        ? $"| {label} | {failure} ||||"
+        ? $"| {label} | {failure} ||||||"
         : string.Create(CultureInfo.InvariantCulture,
-            $"| {label} | {r["step"]:0.000} | {r["gather"]:0.0000} ({r["gather"] / r["step"]:0.0%}) | {r["reduce"]:0.0000} ({r["reduce"] / r["step"]:0.0%}) | {r["loss"]:0.000000} |");
+            $"| {label} | {r["step"]:0.000} | {r["gather"]:0.0000} ({r["gather"] / r["step"]:0.0%}) | {r["reduce"]:0.0000} ({r["reduce"] / r["step"]:0.0%}) | {r["gatherAlone"]:0.0000} | {r["reduceAlone"]:0.0000} | {r["loss"]:0.000000} |");
 
     // T(N) = T1 / N + all-gather + all-reduce, with the measured one-process step and the network's bandwidth.
     private static string NHosts(Dictionary<string, double>? one, int batch, double parameters, double dimension)
