@@ -41,8 +41,16 @@ internal static class MpiLibrary
                 throw new InvalidOperationException(MissingLibraryMessage(name));
             }
 
-            NativeLibrary.SetDllImportResolver(typeof(MPI.Environment).Assembly, (dll, _, _) =>
-                dll.Contains("msmpi", StringComparison.OrdinalIgnoreCase) ? handle : IntPtr.Zero);
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(MPI.Environment).Assembly, (dll, _, _) =>
+                    dll.Contains("msmpi", StringComparison.OrdinalIgnoreCase) ? handle : IntPtr.Zero);
+            }
+            catch (InvalidOperationException)
+            {
+                // The application routed MPI.NET itself (one resolver per assembly): keep its choice.
+            }
+
             installed = name;
             return name;
         }
