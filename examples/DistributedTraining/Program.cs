@@ -18,9 +18,6 @@ var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "dist
 var rank = MpiLauncher.Rank;
 var ranks = MpiLauncher.Size ?? 1;
 
-// One torch thread per rank unless told otherwise: R ranks x T threads should not exceed the cores.
-TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / ranks));
-
 // Every rank builds the same pairs (a seeded split of the .NET SDK's API documentation).
 var task = ApiDocsTaskBuilder.Build(new ApiDocsTaskOptions { MaximumMembers = quick ? 600 : 3000, Seed = 42 });
 var rows = task.TrainPairs.Select(p => new Pair { Anchor = p.Anchor, Positive = p.Positive }).ToList();
@@ -43,6 +40,7 @@ var options = new ContrastiveEmbeddingOptions
     ChunkSize = 16,                    // texts per forward/backward chunk; chunks are dealt round-robin to the ranks
     Epochs = quick ? 1 : 2,
     Distributed = DistributedMode.Auto,
+    IntraOpThreads = Math.Max(1, Environment.ProcessorCount / ranks),   // R ranks x T threads <= the cores
     Progress = new Progress<ContrastiveTrainingProgress>(p =>   // reported on rank 0 only
         Console.WriteLine($"  step {p.Step}/{p.TotalSteps}: loss {p.Loss:0.000}, {p.ExamplesPerSecond:0} examples/s")),
 };

@@ -2,7 +2,14 @@ using TorchSharp;
 
 namespace MLNet.Contrastive;
 
-/// <summary>Checks once that TorchSharp's native libraries load, and turns a failure into advice.</summary>
+/// <summary>
+/// Checks once that TorchSharp's native libraries load, and turns a failure into advice; controls libtorch's threads.
+/// </summary>
+/// <remarks>
+/// Before libtorch loads, this library sets <c>OMP_WAIT_POLICY=PASSIVE</c> in the native environment unless
+/// <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c> is already set (docs/performance.md explains why and what it costs).
+/// A program that calls TorchSharp before it uses any type of this library must set the variable itself.
+/// </remarks>
 public static class TorchRuntime
 {
     private static readonly Lazy<Exception?> LoadFailure = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -11,6 +18,7 @@ public static class TorchRuntime
     /// <exception cref="InvalidOperationException">The native libraries could not be loaded; the message says why and what to do.</exception>
     public static void EnsureLoaded()
     {
+        OpenMpDefaults.Apply();
         if (LoadFailure.Value is { } failure)
         {
             throw new InvalidOperationException(
@@ -22,6 +30,42 @@ public static class TorchRuntime
                 "Otherwise install libstdc++ from GCC 13 or newer, or check that a libtorch backend package is referenced " +
                 "(-p:TorchBackend=linux-cpu|cpu|cuda-linux). See docs/linux-libstdcxx.md. Inner error: " + failure.Message,
                 failure);
+        }
+    }
+
+    /// <summary>
+    /// Gets the OpenMP wait policy in the native environment that libtorch's OpenMP runtime reads when it loads
+    /// (<c>PASSIVE</c> unless the user set another), or <see langword="null"/> when none is set.
+    /// </summary>
+    public static string? OpenMpWaitPolicy => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
+        ? OpenMpDefaults.GetNative(OpenMpDefaults.WaitPolicyVariable)
+        : Environment.GetEnvironmentVariable(OpenMpDefaults.WaitPolicyVariable);
+
+    /// <summary>Gets the number of threads libtorch uses inside one operation (its intra-op pool, process-wide).</summary>
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded.</exception>
+    public static int IntraOpThreads
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.get_num_threads();
+        }
+    }
+
+    /// <summary>
+    /// Sets the number of threads libtorch uses inside one operation. The pool is process-wide: the setting applies
+    /// to every model and trainer in the process until it is set again. libtorch's default is the number of physical cores.
+    /// </summary>
+    /// <param name="threads">The number of threads, at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is zero or negative.</exception>
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded.</exception>
+    public static void SetIntraOpThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        EnsureLoaded();
+        if (torch.get_num_threads() != threads)
+        {
+            torch.set_num_threads(threads);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.MLNet;
 using MLNet.Contrastive.Training.Distributed;
 
@@ -21,6 +22,7 @@ internal static class FitCheck
         var reports = 0;
         var options = new ContrastiveEmbeddingOptions
         {
+            EncoderKind = EncoderKind.Transformer,   // with dropout, the strictest case for equal masks
             Layers = 1,
             Heads = 2,
             Width = 16,

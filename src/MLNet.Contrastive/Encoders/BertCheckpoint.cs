@@ -88,8 +88,19 @@ public static class BertCheckpoint
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(safetensorsPath);
+        var tensors = MapNames(SafetensorsReader.Read(safetensorsPath), $"'{safetensorsPath}'");
+        TensorData.LoadInto(encoder, tensors, $"'{safetensorsPath}'", name => name.StartsWith("projection.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Maps checkpoint tensor names to this encoder's: drops the <c>bert.</c> prefix and the tensors the encoder does not
+    /// use (pooler, pre-training heads, position ids). Shared by the safetensors and the ONNX import.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A tensor appears both with and without the prefix.</exception>
+    internal static Dictionary<string, TensorData> MapNames(IEnumerable<KeyValuePair<string, TensorData>> checkpoint, string source)
+    {
         var tensors = new Dictionary<string, TensorData>(StringComparer.Ordinal);
-        foreach (var (name, data) in SafetensorsReader.Read(safetensorsPath))
+        foreach (var (name, data) in checkpoint)
         {
             var local = name.StartsWith("bert.", StringComparison.Ordinal) ? name["bert.".Length..] : name;
             if (IsIgnored(local))
@@ -99,11 +110,19 @@ public static class BertCheckpoint
 
             if (!tensors.TryAdd(local, data))
             {
-                throw new InvalidDataException($"'{safetensorsPath}': tensor '{local}' appears both with and without the 'bert.' prefix.");
+                throw new InvalidDataException($"{source}: tensor '{local}' appears both with and without the 'bert.' prefix.");
             }
         }
 
-        TensorData.LoadInto(encoder, tensors, $"'{safetensorsPath}'", name => name.StartsWith("projection.", StringComparison.Ordinal));
+        return tensors;
+    }
+
+    /// <summary>Reads a checkpoint directory's config.json and model.safetensors.</summary>
+    internal static PretrainedWeights ReadWeights(string directory)
+    {
+        var shape = ReadConfig(Path.Combine(directory, ConfigFileName));
+        var path = Path.Combine(directory, WeightsFileName);
+        return new PretrainedWeights(shape, MapNames(SafetensorsReader.Read(path), $"'{path}'"), $"'{path}'");
     }
 
     /// <summary>Builds an encoder from a checkpoint directory (config.json + model.safetensors).</summary>
@@ -132,7 +151,7 @@ public static class BertCheckpoint
     }
 
     /// <summary>Tensors of BERT checkpoints that this encoder does not use: the pooler, pre-training heads, position ids.</summary>
-    private static bool IsIgnored(string name) =>
+    internal static bool IsIgnored(string name) =>
         name.StartsWith("pooler.", StringComparison.Ordinal)
         || name.StartsWith("cls.", StringComparison.Ordinal)
         || name == "embeddings.position_ids";

@@ -5,8 +5,11 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Building a model from <see cref="EmbeddingModelOptions"/>.</summary>
 public sealed partial class EmbeddingModel
 {
+    /// <summary>The maximum tokens per text of a model trained from scratch when none is chosen.</summary>
+    public const int DefaultMaxTokens = 128;
+
     /// <summary>
-    /// Builds a model: from a local BERT checkpoint when <see cref="EmbeddingModelOptions.PretrainedPath"/> is set,
+    /// Builds a model: from a local pretrained model (folder or ONNX file) when <see cref="EmbeddingModelOptions.PretrainedPath"/> is set,
     /// otherwise a freshly initialised encoder over the chosen tokenizer, compacted to the ids of
     /// <paramref name="trainingTexts"/> when <see cref="EmbeddingModelOptions.CompactVocabulary"/> is on.
     /// </summary>
@@ -59,19 +62,21 @@ public sealed partial class EmbeddingModel
         }
 
         var rows = map?.Count ?? tokenizer.VocabularySize;
+        var pooling = options.Pooling ?? PoolingMode.Mean;
+        CheckClsToken(pooling, tokenizer, options.Encoder);
         TextEncoder encoder = options.Encoder switch
         {
             EncoderKind.Transformer => new TransformerEncoder(new TransformerEncoderOptions
             {
                 VocabularySize = rows, HiddenSize = options.HiddenSize, LayerCount = options.LayerCount,
                 HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = tokenizer.MaxTokens,
-                Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = options.Pooling,
-                OutputDimension = options.OutputDimension, Normalize = options.Normalize, Seed = options.Seed,
+                Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = pooling,
+                OutputDimension = options.OutputDimension, Normalize = options.Normalize ?? false, Seed = options.Seed,
             }),
             EncoderKind.Static => new StaticEncoder(new StaticEncoderOptions
             {
                 VocabularySize = rows, EmbeddingSize = options.HiddenSize, OutputDimension = options.OutputDimension,
-                Normalize = options.Normalize, Seed = options.Seed,
+                Normalize = options.Normalize ?? false, Seed = options.Seed,
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Encoder, "EmbeddingModelOptions.Encoder: expected Transformer or Static."),
         };
@@ -80,49 +85,38 @@ public sealed partial class EmbeddingModel
 
     /// <summary>
     /// Returns the tokenizer <see cref="Create(EmbeddingModelOptions, IEnumerable{string})"/> builds for
-    /// <paramref name="options"/>: a checkpoint's vocab.txt (at most its position count), else
+    /// <paramref name="options"/>: a pretrained model's vocab.txt (this reads the whole model), else
     /// <see cref="EmbeddingModelOptions.VocabularyPath"/>, else cl100k_base.
     /// </summary>
     /// <param name="options">The options (not modified).</param>
     /// <returns>The tokenizer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="FileNotFoundException">A vocabulary or checkpoint configuration file is missing.</exception>
-    /// <exception cref="ArgumentException">A vocabulary file is malformed (the message names file and line).</exception>
+    /// <exception cref="FileNotFoundException">A vocabulary or checkpoint file is missing.</exception>
+    /// <exception cref="ArgumentException">A vocabulary file is malformed (the message names file and line), or an option does not fit the pretrained model.</exception>
+    /// <exception cref="InvalidDataException">A pretrained model's file is malformed.</exception>
     public static TextTokenizer CreateTokenizer(EmbeddingModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.PretrainedPath is { } directory)
+        if (options.PretrainedPath is not null)
         {
-            var config = BertCheckpoint.ReadConfig(Path.Combine(directory, BertCheckpoint.ConfigFileName));
-            return CheckpointTokenizer(options, directory, config.MaxLength);
+            using var model = Create(options);
+            return model.Tokenizer;
         }
 
+        var maxTokens = options.MaxTokens ?? DefaultMaxTokens;
         return options.VocabularyPath is { } vocab
-            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase, options.MaxTokens)
-            : TextTokenizer.Cl100kBase(options.MaxTokens);
+            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase ?? true, maxTokens)
+            : TextTokenizer.Cl100kBase(maxTokens);
     }
 
-    private static TextTokenizer CheckpointTokenizer(EmbeddingModelOptions options, string directory, int positions) =>
-        TextTokenizer.FromBertVocabulary(
-            options.VocabularyPath ?? Path.Combine(directory, BertCheckpoint.VocabularyFileName), options.LowerCase, Math.Min(options.MaxTokens, positions));
-
-    private static EmbeddingModel CreatePretrained(EmbeddingModelOptions options, string directory)
+    private static void CheckClsToken(PoolingMode pooling, TextTokenizer tokenizer, EncoderKind encoder)
     {
-        if (options.Encoder != EncoderKind.Transformer)
+        if (pooling == PoolingMode.Cls && encoder == EncoderKind.Transformer && tokenizer.Kind == TokenizerKind.Cl100kBase)
         {
-            throw new ArgumentException("EmbeddingModelOptions.PretrainedPath needs Encoder = Transformer (BERT checkpoints are transformers).", nameof(options));
+            throw new ArgumentException(
+                "EmbeddingModelOptions.Pooling: Cls pools the first token, which must be a [CLS] token, but the cl100k_base tokenizer has none; use a BERT vocabulary (VocabularyPath) or Mean/Max pooling.",
+                nameof(EmbeddingModelOptions.Pooling));
         }
-
-        var encoder = BertCheckpoint.LoadEncoder(directory, o => o with
-        {
-            Pooling = options.Pooling, OutputDimension = options.OutputDimension, Normalize = options.Normalize,
-            Dropout = options.Dropout, AttentionDropout = options.Dropout, Seed = options.Seed,
-        });
-        return Own(encoder, e =>
-        {
-            var tokenizer = CheckpointTokenizer(options, directory, encoder.Options.MaxLength);
-            return new EmbeddingModel(tokenizer, e, null, options.Device);
-        });
     }
 
     private static EmbeddingModel Own(TextEncoder encoder, Func<TextEncoder, EmbeddingModel> build)

@@ -10,8 +10,10 @@ public sealed partial class EmbeddingModel
     private static readonly byte[] Signature = "MLNCEMB\0"u8.ToArray();
 
     // Version 1: first version (tokenizer, optional vocabulary map, encoder; SHA-256 of the payload).
-    private const int CurrentVersion = 1;
-    private const int MinimumReadableVersion = 1;
+    // Version 2: a BERT tokenizer also stores whether it tokenizes exactly as Hugging Face's BertTokenizer (one byte
+    //            after LowerCase); version-1 models load with the tokenization they were trained with.
+    private const int CurrentVersion = 2;
+    private const int MinimumReadableVersion = 2;
 
     /// <summary>Writes the whole model (tokenizer, vocabulary map, encoder configuration and weights) to a stream (left open).</summary>
     /// <param name="stream">The destination.</param>
@@ -81,7 +83,7 @@ public sealed partial class EmbeddingModel
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         try
         {
-            var tokenizer = TextTokenizer.Read(reader);
+            var tokenizer = TextTokenizer.Read(reader, hasBasicTokenizationFlag: written >= 2);
             var map = reader.ReadBoolean() ? VocabularyMap.Read(reader) : null;
             var encoder = EncoderSerializer.Read(reader);
             return new EmbeddingModel(tokenizer, encoder, map, device);

@@ -130,6 +130,7 @@ public sealed partial class EmbeddingModel : IDisposable
                 var indices = order.Skip(start).Take(batchSize).ToArray();
                 using var batch = Collate(indices.Select(i => sequences[i]).ToArray());
                 var vectors = Encoder.call(batch.InputIds, batch.AttentionMask).to(ScalarType.Float32).cpu();
+                ForwardPasses++;
                 var flat = vectors.data<float>().ToArray();
                 for (var row = 0; row < indices.Length; row++)
                 {
@@ -144,6 +145,9 @@ public sealed partial class EmbeddingModel : IDisposable
 
         return result;
     }
+
+    /// <summary>Gets how many forward passes the Encode methods ran (one per batch); for tests.</summary>
+    internal int ForwardPasses { get; private set; }
 
     /// <inheritdoc />
     public void Dispose() => Encoder.Dispose();

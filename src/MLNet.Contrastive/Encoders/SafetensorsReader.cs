@@ -44,6 +44,13 @@ internal static class SafetensorsReader
                 continue;
             }
 
+            // Older transformers exports carry the integer buffer embeddings.position_ids (0, 1, 2, ...): not a weight.
+            if (entry.Name.EndsWith("position_ids", StringComparison.Ordinal) && entry.Value.ValueKind == JsonValueKind.Object
+                && entry.Value.TryGetProperty("dtype", out var dtype) && dtype.GetString() is "I64" or "I32")
+            {
+                continue;
+            }
+
             try
             {
                 result.Add(entry.Name, ReadTensor(file, entry.Value, dataStart, dataLength));

@@ -53,9 +53,18 @@ public sealed class TransformerEncoder : TextEncoder
     {
         Pooling.CheckInputs(inputIds, attentionMask, Options.MaxLength);
         using var scope = NewDisposeScope();
-        var isPadKey = attentionMask.eq(0).unsqueeze(1).unsqueeze(2);
-        var hidden = encoder.call(embeddings.call(inputIds), isPadKey);
+        var hidden = TokenStates(inputIds, attentionMask);
         var pooled = Pooling.Apply(hidden, attentionMask, Options.Pooling);
         return Pooling.ProjectAndNormalize(pooled, projection, Options.Normalize).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The last layer's token states <c>[n, L, HiddenSize]</c>, before pooling (the ONNX export's <c>last_hidden_state</c>).</summary>
+    /// <param name="inputIds">Token ids <c>[n, L]</c>, int64, already checked.</param>
+    /// <param name="attentionMask">Mask <c>[n, L]</c>, int64, 1 for tokens and 0 for padding.</param>
+    /// <returns>The states (in the caller's dispose scope).</returns>
+    internal Tensor TokenStates(Tensor inputIds, Tensor attentionMask)
+    {
+        var isPadKey = attentionMask.eq(0).unsqueeze(1).unsqueeze(2);
+        return encoder.call(embeddings.call(inputIds), isPadKey);
     }
 }

@@ -147,7 +147,7 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
 
         for (var k = 0; k < _activeOutputs.Length; k++)
         {
-            _buffer[_activeOutputs[k]] = _view.Parent.Encode(texts[k]);
+            _buffer[_activeOutputs[k]] = _view.Parent.Encode(texts[k], _activeOutputs[k]);
         }
 
         _blockCount = texts[0].Count;

@@ -17,7 +17,7 @@ namespace MLNet.Contrastive.MLNet;
 /// | Does this estimator need to look at the data to train its parameters? | Yes |
 /// | Input column data type | [Text](xref:Microsoft.ML.Data.TextDataViewType) (anchor, positive, negatives; group: text or integer) |
 /// | Output column data type | Known-sized vector of [Single](xref:System.Single) |
-/// | Exportable to ONNX | No |
+/// | Exportable to ONNX | Not through `ConvertToOnnx`; the fitted transformer's `ExportToOnnx` writes the encoder as an ONNX BERT graph (docs/onnx-export.md) |
 ///
 /// Fit reads the training columns with one cursor pass, trains, and returns a transformer whose output columns are
 /// `Vector<Single, D>` with D = the embedding dimension. Progress goes to the MLContext log and to
@@ -80,9 +80,20 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
         using var channel = _host.Start("Training contrastive embedding");
         using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
-        var tokenizer = EmbeddingTraining.CreateTokenizer(_options);
-        var training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
-        var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(_options, seed);
+        TokenizedTrainingData training;
+        TokenizedTrainingData? validation;
+        try
+        {
+            training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
+            validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+        }
+        catch
+        {
+            pretrained?.Dispose();
+            throw;
+        }
+
         channel.Info($"Read {training.Examples.Count} training examples ({training.TruncatedTexts} texts truncated to {tokenizer.MaxTokens} tokens); seed {seed}.");
 
         var last = new ContrastiveTrainingProgress(0, 0, 0, float.NaN, 0, TimeSpan.Zero);
@@ -107,9 +118,12 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             _host.CheckAlive();
         }
 
-        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, training, validation, _options, seed, Report, CheckAlive, cancellation);
+        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, _options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary };
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options))
+        {
+            TrainingSummary = summary, TransformBatchSize = _options.TransformBatchSize,
+        };
     }
 
     private void CheckSchema(SchemaShape schema)

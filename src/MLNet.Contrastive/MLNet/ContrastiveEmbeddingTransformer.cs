@@ -25,17 +25,22 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     internal const string LoaderSignature = "ContrastiveEmbedding";
     internal const string UserName = "Contrastive Embedding Transformer";
     internal const string ModelStreamName = "EmbeddingModel";
+    internal const int DefaultTransformBatchSize = 64;
 
     private readonly EmbeddingModel _model;
     private readonly InputOutputColumnPair[] _columns;
+    private readonly string[] _prefixes;
     private readonly object _gate = new();
+    private readonly int _transformBatchSize = DefaultTransformBatchSize;
     private bool _disposed;
 
-    internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns)
+    internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns, IReadOnlyList<string> prefixes)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(ContrastiveEmbeddingTransformer)))
     {
         _model = model;
         _columns = columns.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray();
+        _prefixes = prefixes.ToArray();
+        Contracts.Check(_prefixes.Length == _columns.Length, "one prefix per column pair");
         OutputType = new VectorDataViewType(NumberDataViewType.Single, model.Dimension);
     }
 
@@ -44,6 +49,12 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     /// <summary>Gets the (output, input) column pairs this transformer embeds.</summary>
     public IReadOnlyList<InputOutputColumnPair> ColumnPairs => _columns;
+
+    /// <summary>
+    /// Gets the text put before the input of each column pair (same order as <see cref="ColumnPairs"/>): the query
+    /// prefix for query columns, the document prefix for the others, empty for none.
+    /// </summary>
+    public IReadOnlyList<string> ColumnPrefixes => _prefixes;
 
     /// <summary>Gets the type of every output column: <c>Vector&lt;Single, <see cref="Dimension"/>&gt;</c>.</summary>
     public VectorDataViewType OutputType { get; }
@@ -54,8 +65,19 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 1024;
 
-    /// <summary>Gets how many texts one forward pass encodes; a read-ahead block is sorted by length and cut into such batches.</summary>
-    internal int EncodeBatchSize { get; set; } = 64;
+    /// <summary>
+    /// Gets how many texts one forward pass of <see cref="Transform"/> encodes; a read-ahead block is sorted by length and
+    /// cut into such batches (<see cref="ContrastiveEmbeddingOptions.TransformBatchSize"/>; saved with the model).
+    /// </summary>
+    public int TransformBatchSize
+    {
+        get => _transformBatchSize;
+        internal init
+        {
+            _transformBatchSize = value;
+            ReadAheadRows = Math.Max(ReadAheadRows, value);
+        }
+    }
 
     /// <summary>Gets the model (for benchmarks that compare the transform with the raw model).</summary>
     internal EmbeddingModel Model => _model;
@@ -74,14 +96,53 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         return new BatchedEmbeddingDataView(this, input);
     }
 
-    /// <summary>Encodes texts with the model; serialised by a lock because the model is not thread-safe.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts)
+    /// <summary>Encodes the texts of column pair <paramref name="column"/> (its prefix put first); serialised by a lock because the model is not thread-safe.</summary>
+    internal float[][] Encode(IReadOnlyList<string> texts, int column)
     {
+        var prefix = _prefixes[column];
+        var input = prefix.Length == 0 ? texts : texts.Select(t => prefix + t).ToArray();
         lock (_gate)
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(texts, EncodeBatchSize);
+            return _model.Encode(input, TransformBatchSize);
+        }
+    }
+
+    /// <summary>
+    /// Writes the embedding model as an ONNX graph that ONNX Runtime, ML.NET's <c>ApplyOnnxModel</c> or the
+    /// SentenceTransformers packages can run (outputs <c>last_hidden_state</c> and <c>sentence_embedding</c>; with a
+    /// BERT tokenizer, its vocab.txt beside it); see <see cref="EmbeddingModel.ExportToOnnx(string)"/> and docs/onnx-export.md.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (replaced if it exists; never left half-written).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or white space, or is named like the vocabulary file.</exception>
+    /// <exception cref="NotSupportedException">The encoder cannot be exported (the message names its type).</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">Writing failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportToOnnx(string path)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _model.ExportToOnnx(path);
+        }
+    }
+
+    /// <summary>Writes the embedding model as an ONNX graph to a stream (left open; no vocabulary); see <see cref="ExportToOnnx(string)"/>.</summary>
+    /// <param name="stream">The destination.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NotSupportedException">The encoder cannot be exported (the message names its type).</exception>
+    /// <exception cref="IOException">Writing to the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
+    public void ExportToOnnx(Stream stream)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _model.ExportToOnnx(stream);
         }
     }
 
@@ -112,7 +173,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         ctx.SetVersionInfo(GetVersionInfo());
 
         // int32: number of column pairs; per pair: int32 string id of output name, int32 string id of input name
-        // int32: dimension. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
+        // int32: dimension. Since 1.2: int32 transform batch size. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
         ctx.Writer.Write(_columns.Length);
         foreach (var pair in _columns)
         {
@@ -121,6 +182,14 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         }
 
         ctx.Writer.Write(_model.Dimension);
+
+        // Since 1.2: per pair, int32 string id of its prefix (-1 for none).
+        foreach (var prefix in _prefixes)
+        {
+            ctx.SaveStringOrNull(prefix.Length == 0 ? null : prefix);
+        }
+        // Since 1.2, after the prefixes: the transform batch size.
+        ctx.Writer.Write(TransformBatchSize);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -134,8 +203,8 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "CNTREMBD",
-        verWrittenCur: 0x00010001, // 1.1: initial format
-        verReadableCur: 0x00010001,
+        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair (query / document prefixes), then the transform batch size
+        verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(ContrastiveEmbeddingTransformer).Assembly.FullName);
@@ -162,6 +231,15 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         }
 
         var dimension = ctx.Reader.ReadInt32();
+        var prefixes = ctx.Header.ModelVerWritten >= 0x00010002
+            ? columns.Select(_ => ctx.LoadStringOrNull() ?? string.Empty).ToArray()
+            : columns.Select(_ => string.Empty).ToArray();
+        var batchSize = ctx.Header.ModelVerWritten >= 0x00010002 ? ctx.Reader.ReadInt32() : DefaultTransformBatchSize;
+        if (batchSize <= 0)
+        {
+            throw new InvalidDataException($"Corrupt contrastive embedding model: transform batch size {batchSize}.");
+        }
+
         EmbeddingModel? model = null;
         bool found;
         try
@@ -186,7 +264,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
             throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
         }
 
-        return new ContrastiveEmbeddingTransformer(env, model, columns);
+        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes) { TransformBatchSize = batchSize };
     }
 
     // Factory for SignatureLoadRowMapper.

@@ -45,7 +45,7 @@ internal sealed class EmbeddingRowMapper : RowToRowTransformerBase.MapperBase
             if (input.Position != cachedPosition)
             {
                 textGetter(ref text);
-                cached = _owner.Encode(new[] { text.ToString() })[0];
+                cached = _owner.Encode(new[] { text.ToString() }, iinfo)[0];
                 cachedPosition = input.Position;
             }
 

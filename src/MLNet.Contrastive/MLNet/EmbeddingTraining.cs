@@ -14,17 +14,32 @@ namespace MLNet.Contrastive.MLNet;
 /// </summary>
 internal static class EmbeddingTraining
 {
-    /// <summary>Builds the tokenizer the options ask for: a user's tokenizer, else what <see cref="EmbeddingModel.CreateTokenizer"/> builds.</summary>
-    internal static TextTokenizer CreateTokenizer(ContrastiveEmbeddingOptions options) =>
-        options.Tokenizer is { } tokenizer && options.PretrainedCheckpointDirectory is null
+    /// <summary>The embedding size of a model trained from scratch when none is chosen.</summary>
+    internal const int DefaultEmbeddingDimension = 128;
+
+    /// <summary>
+    /// Builds the tokenizer the options ask for, and for a pretrained start the model itself (its tokenizer is the
+    /// checkpoint's): a user's tokenizer, else what <see cref="EmbeddingModel.CreateTokenizer"/> builds.
+    /// </summary>
+    internal static (TextTokenizer Tokenizer, EmbeddingModel? Pretrained) Prepare(ContrastiveEmbeddingOptions options, int seed)
+    {
+        if (PretrainedPath(options) is not null)
+        {
+            var model = EmbeddingModel.Create(ModelOptions(options, seed));
+            return (model.Tokenizer, model);
+        }
+
+        return options.Tokenizer is { } tokenizer
             // A user's tokenizer: the embedding table is always compacted to the ids seen in training, so its size is not needed.
-            ? TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, options.MaxTokens)
-            : EmbeddingModel.CreateTokenizer(ModelOptions(options, seed: null));
+            ? (TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, options.MaxTokens ?? EmbeddingModel.DefaultMaxTokens), null)
+            : (EmbeddingModel.CreateTokenizer(ModelOptions(options, seed: null)), null);
+    }
 
     /// <summary>Builds the model, trains it on <paramref name="training"/>, and returns it with a summary. No model leaks on failure.</summary>
     internal static (EmbeddingModel Model, TrainingSummary Summary) Train(
         IChannel channel,
         TextTokenizer tokenizer,
+        EmbeddingModel? pretrained,
         TokenizedTrainingData training,
         TokenizedTrainingData? validation,
         ContrastiveEmbeddingOptions options,
@@ -36,7 +51,13 @@ internal static class EmbeddingTraining
         // Before anything is built: asking for MPI where none loads fails here, with what to install.
         var communicator = options.Epochs == 0 ? null : DistributedSetup.Resolve(options.Distributed);
         TorchRuntime.EnsureLoaded();
-        var model = CreateModel(tokenizer, training, options, seed);
+        if (options.IntraOpThreads is { } threads)
+        {
+            // Before the model is built: initialisation and the vocabulary-compacted table run in this pool too.
+            TorchRuntime.SetIntraOpThreads(threads);
+        }
+
+        var model = pretrained ?? CreateModel(tokenizer, training, options, seed);
         try
         {
             var examples = model.VocabularyMap is { } map ? training.Examples.Select(e => MapExample(e, map)).ToArray() : training.Examples;
@@ -52,6 +73,8 @@ internal static class EmbeddingTraining
                 WarmupRatio = options.WarmupRatio,
                 Seed = seed,
                 PaddingId = model.PaddingId,
+                IntraOpThreads = options.IntraOpThreads,
+                TrimNativeHeap = options.TrimNativeHeap,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
                 Communicator = communicator,
             };
@@ -78,32 +101,31 @@ internal static class EmbeddingTraining
 
     private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
     {
-        Encoder = options.EncoderKind,
+        // A checkpoint is a BERT Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
+        Encoder = PretrainedPath(options) is null ? options.EncoderKind : EncoderKind.Transformer,
         HiddenSize = options.Width,
         LayerCount = options.Layers,
         HeadCount = options.Heads,
         FeedForwardSize = options.FeedForwardWidth,
         Dropout = options.Dropout,
-        OutputDimension = options.EmbeddingDimension == options.Width ? null : options.EmbeddingDimension,
+        // From scratch a size other than Width adds a projection; a pretrained model keeps its width unless another is asked for.
+        OutputDimension = PretrainedPath(options) is not null ? options.EmbeddingDimension
+            : (options.EmbeddingDimension ?? DefaultEmbeddingDimension) == options.Width ? null : options.EmbeddingDimension ?? DefaultEmbeddingDimension,
+        Pooling = options.Pooling,
+        Normalize = options.Normalize,
+        CompactVocabulary = options.CompactVocabulary,
         MaxTokens = options.MaxTokens,
         VocabularyPath = options.VocabularyPath,
-        PretrainedPath = options.PretrainedCheckpointDirectory,
+        PretrainedPath = PretrainedPath(options),
         Device = options.Device,
         Seed = seed,
     };
 
+    private static string? PretrainedPath(ContrastiveEmbeddingOptions options) => options.PretrainedModelPath ?? options.PretrainedCheckpointDirectory;
+
     private static EmbeddingModel CreateModel(TextTokenizer tokenizer, TokenizedTrainingData training, ContrastiveEmbeddingOptions options, int seed)
     {
         var modelOptions = ModelOptions(options, seed);
-        if (options.PretrainedCheckpointDirectory is { } directory)
-        {
-            // Fine-tune the checkpoint's pooled output; a projection only where another size is asked for.
-            var hidden = BertCheckpoint.ReadConfig(Path.Combine(directory, BertCheckpoint.ConfigFileName)).HiddenSize;
-            modelOptions.OutputDimension = options.EmbeddingDimension == hidden ? null : options.EmbeddingDimension;
-            modelOptions.Pooling = PoolingMode.Mean;
-            return EmbeddingModel.Create(modelOptions);
-        }
-
         var texts = training.Examples.SelectMany(e => e.Negatives.Prepend(e.Positive).Prepend(e.Query));
         return EmbeddingModel.Create(modelOptions, tokenizer, texts);
     }

@@ -59,6 +59,20 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Loss), o.Loss, "Unknown loss.");
         }
 
+        var fromScratch = o.PretrainedModelPath is null && o.PretrainedCheckpointDirectory is null;
+        if (o.Pooling is { } chosen && chosen != Encoders.PoolingMode.Mean && o.EncoderKind == Encoders.EncoderKind.Static && fromScratch)
+        {
+            throw new ArgumentException(
+                $"Pooling {o.Pooling} needs EncoderKind.Transformer: the static encoder always takes the mean of its token embeddings.", nameof(o.Pooling));
+        }
+
+        if (!o.CompactVocabulary && o.Tokenizer is not null && fromScratch)
+        {
+            throw new ArgumentException(
+                "CompactVocabulary = false needs a tokenizer of known vocabulary size: set VocabularyPath or use the built-in cl100k_base tokenizer, not a Tokenizer instance.",
+                nameof(o.CompactVocabulary));
+        }
+
         if (!Enum.IsDefined(o.Device))
         {
             throw new ArgumentOutOfRangeException(nameof(o.Device), o.Device, "Unknown device kind.");
@@ -73,11 +87,47 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Heads, nameof(o.Heads));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Width, nameof(o.Width));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.FeedForwardWidth, nameof(o.FeedForwardWidth));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.MaxTokens, nameof(o.MaxTokens));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
+        if (o.MaxTokens is { } maxTokens)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens, nameof(o.MaxTokens));
+        }
+
+        if (o.EmbeddingDimension is { } dimension)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension, nameof(o.EmbeddingDimension));
+        }
+
+        if (o.Pooling is { } pooling && !Enum.IsDefined(pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Pooling), pooling, "Expected Mean, Cls or Max.");
+        }
+
+        if (o.PretrainedModelPath is not null && o.PretrainedCheckpointDirectory is not null)
+        {
+            throw new ArgumentException("Set at most one of PretrainedModelPath and PretrainedCheckpointDirectory.", nameof(o.PretrainedModelPath));
+        }
+
+        if (o.QueryColumnNames is { } queries)
+        {
+            var outputs = o.Columns?.Select(c => c.OutputColumnName).ToHashSet() ?? [DefaultOutputColumnName];
+            foreach (var name in queries)
+            {
+                if (name is null || !outputs.Contains(name))
+                {
+                    throw new ArgumentException(
+                        $"QueryColumnNames: '{name}' is not an output column of Columns ({string.Join(", ", outputs)}).", nameof(o.QueryColumnNames));
+                }
+            }
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.TransformBatchSize, nameof(o.TransformBatchSize));
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, nameof(o.IntraOpThreads));
+        }
+
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
@@ -104,6 +154,13 @@ internal static class OptionsValidator
         }
     }
 
+    /// <summary>The prefix of each output column of <paramref name="o"/> (a validated copy): query or document.</summary>
+    internal static string[] ColumnPrefixes(ContrastiveEmbeddingOptions o) => o.Columns!
+        .Select(c => (o.QueryColumnNames?.Contains(c.OutputColumnName) ?? c.InputColumnName == o.AnchorColumnName)
+            ? o.QueryPrefix ?? string.Empty
+            : o.DocumentPrefix ?? string.Empty)
+        .ToArray();
+
     /// <summary>A copy the caller cannot change afterwards, with <see cref="ContrastiveEmbeddingOptions.Columns"/> filled in.</summary>
     internal static ContrastiveEmbeddingOptions Copy(ContrastiveEmbeddingOptions o) => new()
     {
@@ -121,20 +178,30 @@ internal static class OptionsValidator
         Width = o.Width,
         FeedForwardWidth = o.FeedForwardWidth,
         Dropout = o.Dropout,
+        CompactVocabulary = o.CompactVocabulary,
         MaxTokens = o.MaxTokens,
         EmbeddingDimension = o.EmbeddingDimension,
         PretrainedCheckpointDirectory = o.PretrainedCheckpointDirectory,
+        PretrainedModelPath = o.PretrainedModelPath,
+        Pooling = o.Pooling,
+        Normalize = o.Normalize,
+        QueryPrefix = o.QueryPrefix,
+        DocumentPrefix = o.DocumentPrefix,
+        QueryColumnNames = (string[]?)o.QueryColumnNames?.Clone(),
         Loss = o.Loss,
         Temperature = o.Temperature,
         LearnableTemperature = o.LearnableTemperature,
         BatchSize = o.BatchSize,
         ChunkSize = o.ChunkSize,
+        TrimNativeHeap = o.TrimNativeHeap,
+        TransformBatchSize = o.TransformBatchSize,
         Epochs = o.Epochs,
         LearningRate = o.LearningRate,
         WarmupRatio = o.WarmupRatio,
         Seed = o.Seed,
         Device = o.Device,
         Distributed = o.Distributed,
+        IntraOpThreads = o.IntraOpThreads,
         ValidationData = o.ValidationData,
         Progress = o.Progress,
         CancellationToken = o.CancellationToken,

@@ -31,6 +31,9 @@ internal static class TrainingDataReader
 
         using var cursor = data.GetRowCursor(active.Distinct());
         var getters = textColumns.Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
+
+        // The anchor is the query; the positive and the negatives are documents.
+        var prefixes = textColumns.Select((_, i) => (i == 0 ? options.QueryPrefix : options.DocumentPrefix) ?? string.Empty).ToArray();
         var groupGetter = group is { } gc ? MakeGroupGetter(cursor, gc) : null;
         var groupIds = new Dictionary<string, long>(StringComparer.Ordinal);
         var examples = new List<ContrastiveExample>();
@@ -55,7 +58,7 @@ internal static class TrainingDataReader
                         $"Row {row} of column '{textColumns[i].Name}' has no text (null, empty or white space); every training text must be non-empty.");
                 }
 
-                ids[i] = tokenizer.Encode(value.ToString(), out var cut);
+                ids[i] = tokenizer.Encode(prefixes[i] + value.ToString(), out var cut);
                 truncated += cut ? 1 : 0;
             }
 

@@ -27,7 +27,7 @@ public sealed class TextTokenizer
     private readonly int _sepId;
     private readonly int _emptyTextId;
 
-    private TextTokenizer(Tokenizer tokenizer, TokenizerKind kind, int maxTokens, int vocabularySize, int paddingId, string[]? bertTokens, bool lowerCase)
+    private TextTokenizer(Tokenizer tokenizer, TokenizerKind kind, int maxTokens, int vocabularySize, int paddingId, string[]? bertTokens, bool lowerCase, bool huggingFaceBasic = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, kind == TokenizerKind.Bert ? 2 : 1);
         Tokenizer = tokenizer;
@@ -37,6 +37,7 @@ public sealed class TextTokenizer
         PaddingId = paddingId;
         LowerCase = lowerCase;
         _bertTokens = bertTokens;
+        HuggingFaceBasicTokenization = huggingFaceBasic;
         _emptyTextId = kind == TokenizerKind.Cl100kBase ? Cl100kEndOfText : paddingId;
         if (tokenizer is BertTokenizer bert)
         {
@@ -60,8 +61,19 @@ public sealed class TextTokenizer
     /// <summary>Gets the id written into padding positions ([PAD] for BERT).</summary>
     public int PaddingId { get; }
 
-    /// <summary>Gets a value indicating whether a BERT tokenizer lower-cases text first (false for other kinds).</summary>
+    /// <summary>Gets a value indicating whether a BERT tokenizer lower-cases text (and strips accents) first (false for other kinds).</summary>
     public bool LowerCase { get; }
+
+    /// <summary>Gets the BERT vocabulary's tokens in id order (the vocab.txt lines), or null for other kinds.</summary>
+    internal IReadOnlyList<string>? BertTokens => _bertTokens;
+
+    /// <summary>
+    /// Gets a value indicating whether a BERT tokenizer splits text exactly as Hugging Face's BertTokenizer does
+    /// (control and format characters removed, white space unified, accents stripped when lower-casing, CJK characters split). True for every
+    /// tokenizer created now; false only for one loaded from a model saved before this existed, which keeps the
+    /// tokenization it was trained with (accents kept, control characters passed to the WordPiece tokenizer).
+    /// </summary>
+    public bool HuggingFaceBasicTokenization { get; }
 
     /// <summary>Creates a BERT WordPiece tokenizer from a vocab.txt file.</summary>
     /// <param name="vocabularyPath">The vocab.txt: one token per line, the line index being the id.</param>
@@ -146,7 +158,7 @@ public sealed class TextTokenizer
         ArgumentNullException.ThrowIfNull(text);
         if (Kind == TokenizerKind.Bert)
         {
-            var body = ((BertTokenizer)Tokenizer).EncodeToIds(text, addSpecialTokens: false);
+            var body = ((BertTokenizer)Tokenizer).EncodeToIds(HuggingFaceBasicTokenization ? BertBasicText.Clean(text) : text, addSpecialTokens: false);
             var keep = Math.Min(body.Count, MaxTokens - 2);
             truncated = body.Count > keep;
             var ids = new int[keep + 2];
@@ -209,6 +221,7 @@ public sealed class TextTokenizer
         if (Kind == TokenizerKind.Bert)
         {
             writer.Write(LowerCase);
+            writer.Write(HuggingFaceBasicTokenization);
             writer.Write(_bertTokens!.Length);
             foreach (var token in _bertTokens)
             {
@@ -227,7 +240,10 @@ public sealed class TextTokenizer
     /// <exception cref="ArgumentNullException"><paramref name="reader"/> is null.</exception>
     /// <exception cref="InvalidDataException">The data is not a saved tokenizer.</exception>
     /// <exception cref="EndOfStreamException">The data ends early.</exception>
-    public static TextTokenizer Read(BinaryReader reader)
+    public static TextTokenizer Read(BinaryReader reader) => Read(reader, hasBasicTokenizationFlag: true);
+
+    /// <summary>Reads a tokenizer; <paramref name="hasBasicTokenizationFlag"/> is false for models saved in format 1 (before the flag).</summary>
+    internal static TextTokenizer Read(BinaryReader reader, bool hasBasicTokenizationFlag)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var kind = (TokenizerKind)reader.ReadByte();
@@ -236,6 +252,7 @@ public sealed class TextTokenizer
         {
             case TokenizerKind.Bert:
                 var lowerCase = reader.ReadBoolean();
+                var huggingFaceBasic = hasBasicTokenizationFlag && reader.ReadBoolean();
                 var count = reader.ReadInt32();
                 if (count <= 0 || maxTokens < 2)
                 {
@@ -251,7 +268,7 @@ public sealed class TextTokenizer
                 try
                 {
                     using var text = new StreamReader(BertVocabulary.ToStream(tokens));
-                    return FromBertTokens(BertVocabulary.Read(text, "saved model", nameof(reader)), lowerCase, maxTokens);
+                    return FromBertTokens(BertVocabulary.Read(text, "saved model", nameof(reader)), lowerCase, maxTokens, huggingFaceBasic);
                 }
                 catch (ArgumentException e)
                 {
@@ -271,11 +288,20 @@ public sealed class TextTokenizer
         }
     }
 
-    private static TextTokenizer FromBertTokens(string[] tokens, bool lowerCase, int maxTokens)
+    private static TextTokenizer FromBertTokens(string[] tokens, bool lowerCase, int maxTokens, bool huggingFaceBasic = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 2);
         using var stream = BertVocabulary.ToStream(tokens);
-        var bert = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = lowerCase });
-        return new TextTokenizer(bert, TokenizerKind.Bert, maxTokens, tokens.Length, bert.PaddingTokenId, tokens, lowerCase);
+
+        // Hugging Face's BasicTokenizer: split on white space and punctuation, each CJK ideograph a word; uncased
+        // models lower-case and strip accents (NFD, drop non-spacing marks). Control characters: BertBasicText.Clean.
+        var bert = BertTokenizer.Create(stream, new BertOptions
+        {
+            LowerCaseBeforeTokenization = lowerCase,
+            RemoveNonSpacingMarks = lowerCase && huggingFaceBasic,
+            IndividuallyTokenizeCjk = true,
+            ApplyBasicTokenization = true,
+        });
+        return new TextTokenizer(bert, TokenizerKind.Bert, maxTokens, tokens.Length, bert.PaddingTokenId, tokens, lowerCase, huggingFaceBasic);
     }
 }

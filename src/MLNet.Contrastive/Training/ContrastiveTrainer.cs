@@ -69,6 +69,11 @@ public sealed class ContrastiveTrainer
     public TrainingResult Train(IReadOnlyList<ContrastiveExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var negatives = TrainerOptionsValidator.CheckExamples(examples);
+        if (options.IntraOpThreads is { } threads)
+        {
+            TorchRuntime.SetIntraOpThreads(threads);
+        }
+
         var batchesPerEpoch = (examples.Count / options.BatchSize) + (examples.Count % options.BatchSize >= 2 ? 1 : 0);
         var totalSteps = batchesPerEpoch * options.Epochs;
         var warmup = options.WarmupSteps ?? (int)Math.Floor(options.WarmupRatio * totalSteps);
@@ -76,13 +81,21 @@ public sealed class ContrastiveTrainer
 
         var device = queryEncoder.parameters().FirstOrDefault()?.device ?? CPU;
         loss.Temperature.to(device);
-        var encoderParameters = queryEncoder.parameters().Concat(documentEncoder?.parameters() ?? []).ToArray();
+        TextEncoder[] encoders = documentEncoder is null ? [queryEncoder] : [queryEncoder, documentEncoder];
+        var trainable = TrainableParameters.Select(encoders, options.FreezeEmbeddings, options.FrozenLayers);
         var lossParameters = loss.Parameters().ToArray();
-        var allParameters = encoderParameters.Concat(lossParameters).ToArray();
-        var groups = new List<AdamW.ParamGroup> { new(encoderParameters, lr: options.LearningRate, weight_decay: options.WeightDecay) };
-        if (lossParameters.Length > 0)
+        var allParameters = trainable.All.Concat(lossParameters).ToArray();
+        var groups = new List<AdamW.ParamGroup>();
+        if (trainable.Decay.Length > 0)
         {
-            groups.Add(new AdamW.ParamGroup(lossParameters, lr: options.LearningRate, weight_decay: 0));
+            groups.Add(new AdamW.ParamGroup(trainable.Decay, lr: options.LearningRate, weight_decay: options.WeightDecay));
+        }
+
+        // Biases, LayerNorm parameters and a learnable temperature: no decay (BERT's fine-tuning recipe).
+        var noDecay = trainable.NoDecay.Concat(lossParameters).ToArray();
+        if (noDecay.Length > 0)
+        {
+            groups.Add(new AdamW.ParamGroup(noDecay, lr: options.LearningRate, weight_decay: 0));
         }
 
         using var optimizer = optim.AdamW(groups, options.LearningRate);
@@ -93,11 +106,15 @@ public sealed class ContrastiveTrainer
             SortByLength = options.SortByLength,
             PaddingId = options.PaddingId,
             ReplaySeed = options.Seed,
+            TrimNativeHeap = options.TrimNativeHeap,
         });
         var communicator = options.Communicator is { Size: > 1 } ranks ? ranks : null;
         Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep =
             communicator is null ? cache.Step : new DistributedGradientCache(cache, communicator).Step;
         progress = communicator is { Rank: not 0 } ? null : progress;
+
+        // Every weight, frozen or not, starts from rank 0's and is checked at the end.
+        var synchronized = cache.EncoderParameters().Concat(lossParameters).ToArray();
 
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, examples.Count).ToArray();
@@ -111,7 +128,7 @@ public sealed class ContrastiveTrainer
         {
             if (communicator is not null)
             {
-                ParameterSync.BroadcastFromRoot(communicator, allParameters);
+                ParameterSync.BroadcastFromRoot(communicator, synchronized);
             }
 
             for (var epoch = 0; epoch < options.Epochs; epoch++)
@@ -141,7 +158,7 @@ public sealed class ContrastiveTrainer
 
             if (communicator is not null)
             {
-                ParameterSync.VerifyEqual(communicator, allParameters);
+                ParameterSync.VerifyEqual(communicator, synchronized);
             }
         }
         catch (Exception error) when (communicator is not null)
@@ -152,6 +169,7 @@ public sealed class ContrastiveTrainer
         finally
         {
             SetTraining(false);
+            trainable.Restore();
         }
 
         return new TrainingResult(step, losses, scores, clock.Elapsed);

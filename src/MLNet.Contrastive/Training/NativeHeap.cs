@@ -11,10 +11,15 @@ namespace MLNet.Contrastive.Training;
 internal static class NativeHeap
 {
     private static bool s_unavailable = !OperatingSystem.IsLinux();
+    private static long s_calls;
+
+    /// <summary>Gets how many times <see cref="Trim"/> was called in this process (for tests).</summary>
+    internal static long Calls => Interlocked.Read(ref s_calls);
 
     /// <summary>Releases free heap pages; returns silently where <c>malloc_trim</c> does not exist.</summary>
     internal static void Trim()
     {
+        Interlocked.Increment(ref s_calls);
         if (s_unavailable)
         {
             return;

@@ -30,6 +30,12 @@ internal static class TrainerOptionsValidator
             CheckPositiveFinite(norm, "options.MaxGradientNorm");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(o.FrozenLayers, "options.FrozenLayers");
+        if (o.IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, "options.IntraOpThreads");
+        }
+
         if (!Enum.IsDefined(o.Schedule))
         {
             throw new ArgumentOutOfRangeException("options.Schedule", o.Schedule, "Unknown schedule.");
@@ -48,9 +54,13 @@ internal static class TrainerOptionsValidator
         Schedule = o.Schedule,
         WeightDecay = o.WeightDecay,
         MaxGradientNorm = o.MaxGradientNorm,
+        FreezeEmbeddings = o.FreezeEmbeddings,
+        FrozenLayers = o.FrozenLayers,
         Seed = o.Seed,
         SortByLength = o.SortByLength,
         PaddingId = o.PaddingId,
+        TrimNativeHeap = o.TrimNativeHeap,
+        IntraOpThreads = o.IntraOpThreads,
         Validation = o.Validation,
         Communicator = o.Communicator,
     };

@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Tests.Encoders;
 /// <summary>A minimal safetensors writer, written from the format description, independent of the library's reader.</summary>
 internal static class SafetensorsTestWriter
 {
-    internal static void Write(string path, IEnumerable<(string Name, long[] Shape, float[] Values)> tensors, string dtype)
+    internal static void Write(string path, IEnumerable<(string Name, long[] Shape, float[] Values)> tensors, string dtype, (string Name, long[] Values)? int64Row = null)
     {
         var header = new Dictionary<string, object> { ["__metadata__"] = new Dictionary<string, string> { ["format"] = "pt" } };
         using var data = new MemoryStream();
@@ -28,6 +28,19 @@ internal static class SafetensorsTestWriter
             }
 
             header[name] = new { dtype, shape, data_offsets = new[] { begin, data.Length } };
+        }
+
+        if (int64Row is { } row)
+        {
+            var begin = data.Length;
+            foreach (var v in row.Values)
+            {
+                var bytes = new byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, v);
+                data.Write(bytes);
+            }
+
+            header[row.Name] = new { dtype = "I64", shape = new long[] { 1, row.Values.Length }, data_offsets = new[] { begin, data.Length } };
         }
 
         var json = JsonSerializer.Serialize(header);

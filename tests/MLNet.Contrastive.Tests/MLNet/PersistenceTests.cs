@@ -147,7 +147,7 @@ public sealed class PersistenceTests
     internal static string Bits(float[] vector) =>
         string.Join(' ', vector.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture)));
 
-    private static void RunLoadCheck(params string[] args)
+    internal static void RunLoadCheck(params string[] args)
     {
         var loadCheck = typeof(PersistenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "LoadCheckPath").Value!;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.MLNet;
 
 namespace MLNet.Contrastive.Tests.MLNet;
@@ -55,13 +56,17 @@ internal static class TestData
 
     internal static IDataView View(MLContext mlContext, IEnumerable<PairRow> rows) => mlContext.Data.LoadFromEnumerable(rows);
 
+    /// <summary>The small Transformer these tests were written for (the options' defaults before they became the static CPU recipe).</summary>
     internal static ContrastiveEmbeddingOptions Options(int dimension = 16) => new()
     {
         AnchorColumnName = nameof(PairRow.Anchor),
         PositiveColumnName = nameof(PairRow.Positive),
+        EncoderKind = EncoderKind.Transformer,
         EmbeddingDimension = dimension,
         BatchSize = 8,
+        ChunkSize = 32,
         Epochs = 1,
+        LearningRate = 5e-4,
     };
 
     internal static ContrastiveEmbeddingTransformer Fit(MLContext mlContext, IDataView data, int dimension = 16) =>

@@ -93,7 +93,8 @@ public sealed class DistributedGradientCache
             }
 
             var reduceClock = Stopwatch.StartNew();
-            GradientReduction.AllReduceSum(communicator, parameters);
+            // Frozen parameters (requires_grad false) get no gradient on any rank: nothing to reduce.
+            GradientReduction.AllReduceSum(communicator, parameters.Where(p => p.requires_grad).ToArray());
             LastAllReduceTime = reduceClock.Elapsed;
         }
 

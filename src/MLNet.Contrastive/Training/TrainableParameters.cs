@@ -1,0 +1,118 @@
+using MLNet.Contrastive.Encoders;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace MLNet.Contrastive.Training;
+
+/// <summary>
+/// Which encoder parameters a training run updates, and which of those take weight decay: freezing of the embeddings
+/// and of the lowest Transformer layers, and Hugging Face's rule of no decay on biases and LayerNorm parameters.
+/// </summary>
+/// <remarks>
+/// <para>Freezing works by name (the encoders use Hugging Face BERT's names): <c>embeddings.*</c> for the embeddings of
+/// both encoders, <c>encoder.layer.{i}.*</c> for Transformer layer <c>i</c>. A frozen parameter gets
+/// <c>requires_grad = false</c> for the run, so autograd records nothing below the lowest trainable layer and the
+/// gradient cache's backward pass stops there: a cheaper step on CPU. <see cref="Restore"/> turns gradients back on.</para>
+/// <para>Decay: a parameter whose name ends in <c>.bias</c> or contains <c>LayerNorm</c> is optimised without weight
+/// decay, as in BERT's and sentence-transformers' fine-tuning recipes; every other trainable parameter takes it.</para>
+/// </remarks>
+internal sealed class TrainableParameters
+{
+    private readonly Parameter[] frozen;
+
+    private TrainableParameters(Parameter[] decay, Parameter[] noDecay, Parameter[] frozen)
+    {
+        Decay = decay;
+        NoDecay = noDecay;
+        this.frozen = frozen;
+    }
+
+    /// <summary>Gets the trainable parameters that take weight decay.</summary>
+    public Parameter[] Decay { get; }
+
+    /// <summary>Gets the trainable parameters without weight decay (biases and LayerNorm).</summary>
+    public Parameter[] NoDecay { get; }
+
+    /// <summary>Gets every trainable parameter.</summary>
+    public IEnumerable<Parameter> All => Decay.Concat(NoDecay);
+
+    /// <summary>Splits the encoders' parameters and freezes what the options ask.</summary>
+    /// <param name="encoders">The query encoder and, with two towers, the document encoder.</param>
+    /// <param name="freezeEmbeddings">Whether <c>embeddings.*</c> is frozen.</param>
+    /// <param name="frozenLayers">How many of the lowest Transformer layers are frozen.</param>
+    /// <exception cref="ArgumentOutOfRangeException">More layers are frozen than an encoder has, or nothing would be trained.</exception>
+    public static TrainableParameters Select(IReadOnlyList<TextEncoder> encoders, bool freezeEmbeddings, int frozenLayers)
+    {
+        var decay = new List<Parameter>();
+        var noDecay = new List<Parameter>();
+        var frozen = new List<Parameter>();
+        foreach (var encoder in encoders)
+        {
+            var layers = encoder is TransformerEncoder t ? t.Options.LayerCount : 0;
+            if (frozenLayers > layers)
+            {
+                throw new ArgumentOutOfRangeException("options.FrozenLayers", frozenLayers,
+                    $"The {encoder.GetType().Name} has {layers} Transformer layers; at most that many can be frozen.");
+            }
+
+            foreach (var (name, parameter) in encoder.named_parameters())
+            {
+                if (!parameter.requires_grad)
+                {
+                    continue;
+                }
+
+                if (IsFrozen(name, freezeEmbeddings, frozenLayers))
+                {
+                    frozen.Add(parameter);
+                }
+                else if (name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal))
+                {
+                    noDecay.Add(parameter);
+                }
+                else
+                {
+                    decay.Add(parameter);
+                }
+            }
+        }
+
+        if (decay.Count + noDecay.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(freezeEmbeddings ? "options.FreezeEmbeddings" : "options.FrozenLayers",
+                "Every encoder parameter would be frozen: nothing would be trained. Freeze fewer layers, or leave the embeddings trainable.");
+        }
+
+        foreach (var p in frozen)
+        {
+            p.requires_grad = false;
+        }
+
+        return new TrainableParameters([.. decay], [.. noDecay], [.. frozen]);
+    }
+
+    /// <summary>Turns gradients back on for the parameters <see cref="Select"/> froze.</summary>
+    public void Restore()
+    {
+        foreach (var p in frozen)
+        {
+            p.requires_grad = true;
+        }
+    }
+
+    private static bool IsFrozen(string name, bool freezeEmbeddings, int frozenLayers)
+    {
+        if (freezeEmbeddings && name.StartsWith("embeddings.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        const string LayerPrefix = "encoder.layer.";
+        if (frozenLayers > 0 && name.StartsWith(LayerPrefix, StringComparison.Ordinal))
+        {
+            var end = name.IndexOf('.', LayerPrefix.Length);
+            return int.TryParse(name.AsSpan(LayerPrefix.Length, end - LayerPrefix.Length), out var layer) && layer < frozenLayers;
+        }
+
+        return false;
+    }
+}
