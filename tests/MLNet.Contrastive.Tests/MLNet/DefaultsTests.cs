@@ -25,7 +25,7 @@ public sealed class DefaultsTests
         Assert.AreEqual(LossKind.InfoNce, options.Loss);
         Assert.AreEqual(0.05f, options.Temperature);
         Assert.AreEqual(128, options.Width);
-        Assert.AreEqual(PoolingMode.Mean, options.Pooling);
+        Assert.IsNull(options.Pooling, "null: mean from scratch, the checkpoint's own pooling for a pretrained model");
         Assert.IsTrue(options.CompactVocabulary);
         Assert.AreEqual(64, options.TransformBatchSize);
         Assert.IsNull(options.IntraOpThreads);

@@ -110,13 +110,17 @@ public sealed class OptionsPassThroughTests
     {
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(8));
+        // CLS pooling needs a [CLS] token: a BERT vocabulary (cl100k_base has none and is refused).
+        var vocabulary = Text.TestVocabulary.WriteFile();
         var cls = TestData.Options();
         cls.EncoderKind = EncoderKind.Transformer;
         cls.Epochs = 0;
         cls.Pooling = PoolingMode.Cls;
+        cls.VocabularyPath = vocabulary;
         var mean = TestData.Options();
         mean.EncoderKind = EncoderKind.Transformer;
         mean.Epochs = 0;
+        mean.VocabularyPath = vocabulary;
         using var clsModel = mlContext.Transforms.ContrastiveEmbedding(cls).Fit(data);
         using var meanModel = mlContext.Transforms.ContrastiveEmbedding(mean).Fit(data);
 
