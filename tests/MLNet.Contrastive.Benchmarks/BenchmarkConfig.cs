@@ -43,6 +43,9 @@ internal sealed record BenchmarkConfig
 
     public required int StaticTexts { get; init; }
 
+    // f) data-parallel step: the global batch (same encoder, StepLength and Chunk as suite a).
+    public int DistributedBatch { get; init; } = 128;
+
     public static BenchmarkConfig Full { get; } = new()
     {
         Quick = false, Layers = 4, Width = 256, Heads = 4, FeedForward = 1024, Vocabulary = 8000,
@@ -56,7 +59,7 @@ internal sealed record BenchmarkConfig
         Quick = true, Layers = 2, Width = 64, Heads = 2, FeedForward = 128, Vocabulary = 1000,
         StepLength = 16, Chunk = 8, StepBatches = [8, 32],
         MemoryLength = 16, MemoryBatches = [8, 32, 128],
-        MinTextLength = 4, MaxTextLength = 32, EncodeBatches = [16, 64], TransformerTexts = 128, StaticTexts = 1024,
+        MinTextLength = 4, MaxTextLength = 32, EncodeBatches = [16, 64], TransformerTexts = 128, StaticTexts = 1024, DistributedBatch = 16,
     };
 
     /// <summary>One line describing the encoder, for table captions.</summary>

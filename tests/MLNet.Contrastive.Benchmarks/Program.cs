@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MLNet.Contrastive.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d]</c> writes
+/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f]</c> writes
 /// docs/benchmarks.md. <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
 /// A parent process runs the suites; suites a and b re-run this program as a child per batch size
 /// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own.
@@ -46,6 +46,11 @@ internal static class Program
             TransformThroughputSuite.Run(report, config);
         }
 
+        if (suites.Contains("f"))
+        {
+            DistributedSuite.Run(report, config);
+        }
+
         report.Write(path);
         return 0;
     }
@@ -63,6 +68,9 @@ internal static class Program
                 break;
             case MemorySuite.ChildName:
                 MemorySuite.Child(config, batch);
+                break;
+            case DistributedSuite.ChildName:
+                DistributedSuite.Child(config, batch);
                 break;
             default:
                 throw new ArgumentException($"Unknown child suite '{suite}'; expected {StepTimeSuite.ChildName} or {MemorySuite.ChildName}.", nameof(suite));

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Tokenizers;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -209,6 +210,15 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>Gets or sets where training and inference run. Default is <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
+
+    /// <summary>
+    /// Gets or sets whether training runs data-parallel over MPI, with in-batch negatives from the whole global batch
+    /// (docs/distributed.md). <see cref="DistributedMode.Auto"/>: distributed when started by an MPI launcher with more
+    /// than one rank (for example <c>mpiexec -n 2 dotnet run</c>), otherwise one process and no MPI library is loaded.
+    /// Every rank must fit the same data with the same options; <see cref="BatchSize"/> is the global batch. Only rank 0
+    /// reports progress; save the model on rank 0 only (<see cref="MpiLauncher.Rank"/>). Default is <see cref="DistributedMode.Auto"/>.
+    /// </summary>
+    public DistributedMode Distributed { get; set; } = DistributedMode.Auto;
 
     /// <summary>
     /// Gets or sets validation data with the same text columns as the training data, evaluated after each epoch.

@@ -4,6 +4,7 @@ using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Text;
 using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -47,6 +48,8 @@ internal static class EmbeddingTraining
         Action checkAlive,
         CancellationToken cancellation)
     {
+        // Before anything is built: asking for MPI where none loads fails here, with what to install.
+        var communicator = options.Epochs == 0 ? null : DistributedSetup.Resolve(options.Distributed);
         TorchRuntime.EnsureLoaded();
         if (options.IntraOpThreads is { } threads)
         {
@@ -73,6 +76,7 @@ internal static class EmbeddingTraining
                 IntraOpThreads = options.IntraOpThreads,
                 TrimNativeHeap = options.TrimNativeHeap,
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
+                Communicator = communicator,
             };
             var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
             var loss = ContrastiveLossFactory.Create(options.Loss, temperature, normalize: true, rowChunkSize: 256);

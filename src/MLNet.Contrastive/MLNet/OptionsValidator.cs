@@ -78,6 +78,11 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Device), o.Device, "Unknown device kind.");
         }
 
+        if (!Enum.IsDefined(o.Distributed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.Distributed), o.Distributed, "Unknown distributed mode.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Layers, nameof(o.Layers));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Heads, nameof(o.Heads));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.Width, nameof(o.Width));
@@ -195,6 +200,7 @@ internal static class OptionsValidator
         WarmupRatio = o.WarmupRatio,
         Seed = o.Seed,
         Device = o.Device,
+        Distributed = o.Distributed,
         IntraOpThreads = o.IntraOpThreads,
         ValidationData = o.ValidationData,
         Progress = o.Progress,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,6 +23,11 @@ namespace MLNet.Contrastive.Training;
 /// replay are seeded; the global torch generator is reseeded per chunk, see <see cref="GradientCache"/>).</para>
 /// <para>The encoders are put in training mode while training and in eval mode when it ends. A learnable temperature
 /// is moved to the query encoder's device and optimised without weight decay.</para>
+/// <para><b>Data-parallel.</b> With a <see cref="ContrastiveTrainerOptions.Communicator"/> of more than one rank, every rank
+/// runs this loop on the same examples, options and seed: the ranks start from rank 0's weights, each step is a
+/// <see cref="DistributedGradientCache"/> step on the same global batch, only rank 0 reports progress, and at the end
+/// the ranks' weight checksums must agree. A rank that throws writes its error and aborts the whole job
+/// (<see cref="ICommunicator.Abort"/>): the others would otherwise wait forever. See docs/distributed.md.</para>
 /// </remarks>
 public sealed class ContrastiveTrainer
 {
@@ -58,6 +64,8 @@ public sealed class ContrastiveTrainer
     /// <exception cref="ArgumentException">Fewer than 2 examples, a null or empty text, or a different number of hard negatives between examples.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="TrainingDivergedException">A loss or gradient norm was NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Data-parallel training ended with different weights on different ranks
+    /// (with more than one rank every exception ends the job instead, after being written to standard error).</exception>
     public TrainingResult Train(IReadOnlyList<ContrastiveExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var negatives = TrainerOptionsValidator.CheckExamples(examples);
@@ -100,6 +108,13 @@ public sealed class ContrastiveTrainer
             ReplaySeed = options.Seed,
             TrimNativeHeap = options.TrimNativeHeap,
         });
+        var communicator = options.Communicator is { Size: > 1 } ranks ? ranks : null;
+        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep =
+            communicator is null ? cache.Step : new DistributedGradientCache(cache, communicator).Step;
+        progress = communicator is { Rank: not 0 } ? null : progress;
+
+        // Every weight, frozen or not, starts from rank 0's and is checked at the end.
+        var synchronized = cache.EncoderParameters().Concat(lossParameters).ToArray();
 
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, examples.Count).ToArray();
@@ -111,6 +126,11 @@ public sealed class ContrastiveTrainer
         SetTraining(true);
         try
         {
+            if (communicator is not null)
+            {
+                ParameterSync.BroadcastFromRoot(communicator, synchronized);
+            }
+
             for (var epoch = 0; epoch < options.Epochs; epoch++)
             {
                 random.Shuffle(order);
@@ -119,7 +139,7 @@ public sealed class ContrastiveTrainer
                     cancellationToken.ThrowIfCancellationRequested();
                     var batch = order.Skip(b * options.BatchSize).Take(options.BatchSize).Select(i => examples[i]).ToArray();
                     var learningRate = options.LearningRate * schedule.Factor(step);
-                    var value = TrainStep(optimizer, cache, allParameters, batch, negatives, step, learningRate);
+                    var value = TrainStep(optimizer, runStep, allParameters, batch, negatives, step, learningRate);
                     losses.Add(value);
                     step++;
                     examplesSeen += batch.Length;
@@ -135,6 +155,16 @@ public sealed class ContrastiveTrainer
                     SetTraining(true);
                 }
             }
+
+            if (communicator is not null)
+            {
+                ParameterSync.VerifyEqual(communicator, synchronized);
+            }
+        }
+        catch (Exception error) when (communicator is not null)
+        {
+            DistributedFailure.Abort(communicator, error);
+            throw;
         }
         finally
         {
@@ -145,7 +175,10 @@ public sealed class ContrastiveTrainer
         return new TrainingResult(step, losses, scores, clock.Elapsed);
     }
 
-    private double TrainStep(AdamW optimizer, GradientCache cache, Parameter[] parameters, ContrastiveExample[] batch, int negatives, int step, double learningRate)
+    private double TrainStep(
+        AdamW optimizer,
+        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep,
+        Parameter[] parameters, ContrastiveExample[] batch, int negatives, int step, double learningRate)
     {
         // zero_grad, clipping and the optimizer create gradient wrappers; the scope releases them each step.
         using var scope = NewDisposeScope();
@@ -159,7 +192,7 @@ public sealed class ContrastiveTrainer
             groups = batch.Select((e, i) => e.Group ?? (long.MinValue + i)).ToArray();
         }
 
-        var result = cache.Step(queries, documents, negatives, groups, step);
+        var result = runStep(queries, documents, negatives, groups, step);
         CheckFinite(optimizer, result.Loss, step, "loss");
         var norm = nn.utils.clip_grad_norm_(parameters, options.MaxGradientNorm ?? double.PositiveInfinity);
         CheckFinite(optimizer, norm, step, "gradient norm");

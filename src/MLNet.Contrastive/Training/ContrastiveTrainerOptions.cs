@@ -1,3 +1,5 @@
+using MLNet.Contrastive.Training.Distributed;
+
 namespace MLNet.Contrastive.Training;
 
 /// <summary>Options of a <see cref="ContrastiveTrainer"/>.</summary>
@@ -63,4 +65,9 @@ public sealed class ContrastiveTrainerOptions
     /// <summary>Gets or sets an optional callback run after each epoch (encoders in eval mode) with the 0-based epoch;
     /// its score is recorded in <see cref="TrainingResult.ValidationScores"/>. Default is <see langword="null"/>.</summary>
     public Func<int, double>? Validation { get; set; }
+
+    /// <summary>Gets or sets the ranks of a data-parallel job (for example <see cref="MpiCommunicator.World"/>), or
+    /// <see langword="null"/> for one process; a communicator of one rank also trains as one process. Every rank must
+    /// train on the same examples with the same options (see docs/distributed.md). Default is <see langword="null"/>.</summary>
+    public ICommunicator? Communicator { get; set; }
 }

@@ -83,8 +83,8 @@ public sealed class GradientCache
     {
         Validate(queries, documents, negativesPerQuery);
         using var scope = NewDisposeScope();
-        var queryPlan = ChunkPlan.Create(queries, queryChunkSize, sortByLength);
-        var documentPlan = ChunkPlan.Create(documents, documentChunkSize, sortByLength);
+        var queryPlan = Plan(EncoderSide.Query, queries);
+        var documentPlan = Plan(EncoderSide.Document, documents);
         var clock = Stopwatch.StartNew();
 
         var queryEmbeddings = ForwardNoGrad(queryEncoder, EncoderSide.Query, queries, queryPlan, step);
@@ -96,8 +96,8 @@ public sealed class GradientCache
 
         if (double.IsFinite(value))
         {
-            ForwardBackward(queryEncoder, EncoderSide.Query, queries, queryPlan, queryCache, step);
-            ForwardBackward(documentEncoder, EncoderSide.Document, documents, documentPlan, documentCache, step);
+            ForwardBackward(EncoderSide.Query, queries, queryPlan, queryCache, step);
+            ForwardBackward(EncoderSide.Document, documents, documentPlan, documentCache, step);
         }
 
         return new GradientCacheStepResult
@@ -127,10 +127,50 @@ public sealed class GradientCache
     {
         CheckTexts(texts, nameof(texts), 1);
         using var scope = NewDisposeScope();
-        var (encoder, chunkSize) = side == EncoderSide.Query ? (queryEncoder, queryChunkSize) : (documentEncoder, documentChunkSize);
-        var plan = ChunkPlan.Create(texts, chunkSize, sortByLength);
-        return Encode(encoder, side, texts, plan, step).MoveToOuterDisposeScope();
+        return Encode(EncoderOf(side), side, texts, Plan(side, texts), step).MoveToOuterDisposeScope();
     }
+
+    // Building blocks shared with the data-parallel step (Distributed/DistributedGradientCache.cs), which runs the same
+    // chunk plan but encodes only the chunks its rank owns.
+
+    /// <summary>The chunk plan of one side: the same on every rank, since it depends only on the texts and the options.</summary>
+    internal ChunkPlan Plan(EncoderSide side, IReadOnlyList<int[]> texts) =>
+        ChunkPlan.Create(texts, side == EncoderSide.Query ? queryChunkSize : documentChunkSize, sortByLength);
+
+    /// <summary>Encodes chunk <paramref name="chunk"/> of a side without autograd (pass 1), rows in the chunk's order.</summary>
+    internal Tensor EncodeChunkNoGrad(EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, int chunk, long step)
+    {
+        using var noGrad = no_grad();
+        var encoder = EncoderOf(side);
+        var embeddings = EncodeChunk(encoder, side, plan.Texts(texts, chunk), chunk, step, DeviceOf(encoder));
+        TrimAfterChunk();
+        return embeddings;
+    }
+
+    /// <summary>Pass 3 for one chunk: re-encodes it with autograd and back-propagates its rows of <paramref name="cache"/>.</summary>
+    internal void BackwardChunk(EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, int chunk, Tensor cache, long step)
+    {
+        using (NewDisposeScope())
+        {
+            var embeddings = EncodeChunk(EncoderOf(side), side, plan.Texts(texts, chunk), chunk, step, cache.device);
+            var cached = cache.index_select(0, tensor(Array.ConvertAll(plan.Chunks[chunk], i => (long)i), device: cache.device));
+            (embeddings * cached).sum().backward();
+        }
+
+        TrimAfterChunk();
+    }
+
+    /// <summary>The parameters of the encoders (each once, also when the encoder is shared).</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> EncoderParameters() =>
+        ReferenceEquals(queryEncoder, documentEncoder) ? queryEncoder.parameters() : queryEncoder.parameters().Concat(documentEncoder.parameters());
+
+    /// <summary>The embedding size of a side's encoder.</summary>
+    internal int DimensionOf(EncoderSide side) => EncoderOf(side).Dimension;
+
+    /// <summary>The device of a side's encoder.</summary>
+    internal Device DeviceOf(EncoderSide side) => DeviceOf(EncoderOf(side));
+
+    private TextEncoder EncoderOf(EncoderSide side) => side == EncoderSide.Query ? queryEncoder : documentEncoder;
 
     // Step 1: every chunk without autograd, embeddings back in the original order.
     private Tensor ForwardNoGrad(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
@@ -140,7 +180,7 @@ public sealed class GradientCache
     }
 
     // Step 2: the loss on detached embeddings; its gradient with respect to them is the cache.
-    private (double Loss, Tensor QueryCache, Tensor DocumentCache) BuildCache(Tensor queryEmbeddings, Tensor documentEmbeddings, int negativesPerQuery, long[]? groups)
+    internal (double Loss, Tensor QueryCache, Tensor DocumentCache) BuildCache(Tensor queryEmbeddings, Tensor documentEmbeddings, int negativesPerQuery, long[]? groups)
     {
         var queries = queryEmbeddings.detach().requires_grad_(true);
         var documents = documentEmbeddings.detach().requires_grad_(true);
@@ -151,18 +191,11 @@ public sealed class GradientCache
     }
 
     // Step 3: each chunk again with autograd (same seeds), back-propagating its slice of the cache; graph freed per chunk.
-    private void ForwardBackward(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, Tensor cache, long step)
+    private void ForwardBackward(EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, Tensor cache, long step)
     {
         for (var c = 0; c < plan.Chunks.Length; c++)
         {
-            using (NewDisposeScope())
-            {
-                var embeddings = EncodeChunk(encoder, side, plan.Texts(texts, c), c, step, cache.device);
-                var cached = cache.index_select(0, tensor(Array.ConvertAll(plan.Chunks[c], i => (long)i), device: cache.device));
-                (embeddings * cached).sum().backward();
-            }
-
-            TrimAfterChunk();
+            BackwardChunk(side, texts, plan, c, cache, step);
         }
     }
 
@@ -207,7 +240,7 @@ public sealed class GradientCache
 
     private static Device DeviceOf(TextEncoder encoder) => encoder.parameters().FirstOrDefault()?.device ?? CPU;
 
-    private static void Validate(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery)
+    internal static void Validate(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery)
     {
         CheckTexts(queries, nameof(queries), 2);
         CheckTexts(documents, nameof(documents), 1);

@@ -62,6 +62,7 @@ internal static class TrainerOptionsValidator
         TrimNativeHeap = o.TrimNativeHeap,
         IntraOpThreads = o.IntraOpThreads,
         Validation = o.Validation,
+        Communicator = o.Communicator,
     };
 
     /// <summary>Checks the examples and returns their common number of hard negatives.</summary>

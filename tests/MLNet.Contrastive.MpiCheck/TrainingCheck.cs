@@ -1,0 +1,63 @@
+using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Training.Distributed;
+
+namespace MLNet.Contrastive.MpiCheck;
+
+/// <summary>Three optimizer steps data-parallel (and the same three in one process), or a deliberate failure on one rank.</summary>
+internal static class TrainingCheck
+{
+    public static void Run(ICommunicator communicator, int? failingRank)
+    {
+        var examples = Examples(24);
+        using var encoder = TinyModels.Encoder(seed: 1, dropout: 0.1);
+        var options = Options(communicator, failingRank);
+        Console.WriteLine($"TRAIN rank={communicator.Rank} size={communicator.Size} started");
+        var result = new ContrastiveTrainer(encoder, null, Loss(), options).Train(examples);
+        var checksum = ParameterSync.Checksum(encoder.parameters().ToArray());
+
+        // The same training in one process, from the same initial weights.
+        using var single = TinyModels.Encoder(seed: 1, dropout: 0.1);
+        options.Communicator = null;
+        var reference = new ContrastiveTrainer(single, null, Loss(), options).Train(examples);
+        var difference = encoder.parameters().Zip(single.parameters()).Max(p => (p.First - p.Second).abs().max().item<float>());
+        var scale = single.parameters().Max(p => p.abs().max().item<float>());
+        Console.WriteLine(
+            $"TRAIN rank={communicator.Rank} size={communicator.Size} finished steps={result.Steps} checksum={checksum:x16} " +
+            $"losses={string.Join(';', result.Losses.Select(l => l.ToString("R")))} reference_losses={string.Join(';', reference.Losses.Select(l => l.ToString("R")))} " +
+            $"weight_difference={difference / scale:R}");
+    }
+
+    private static ContrastiveLoss Loss() => ContrastiveLossFactory.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 4);
+
+    private static ContrastiveTrainerOptions Options(ICommunicator communicator, int? failingRank) => new()
+    {
+        BatchSize = 8,
+        QueryChunkSize = 3,
+        DocumentChunkSize = 3,
+        Epochs = failingRank is null ? 1 : 3,
+        LearningRate = 1e-3,
+        WarmupSteps = 0,
+        Seed = 5,
+        Communicator = communicator,
+        Validation = failingRank is not { } rank ? null : epoch =>
+        {
+            if (communicator.Rank == rank)
+            {
+                Console.WriteLine($"THROW rank={communicator.Rank} at_unix_ms={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+                throw new InvalidOperationException($"deliberate failure on rank {rank} after epoch {epoch}");
+            }
+
+            return 0;
+        },
+    };
+
+    private static ContrastiveExample[] Examples(int count)
+    {
+        var queries = TinyModels.Texts(count, seed: 30);
+        var documents = TinyModels.Texts(count * 2, seed: 31);
+        return Enumerable.Range(0, count)
+            .Select(i => new ContrastiveExample(queries[i], documents[2 * i], [documents[(2 * i) + 1]], Group: i % 5 == 0 ? 1 : null))
+            .ToArray();
+    }
+}
