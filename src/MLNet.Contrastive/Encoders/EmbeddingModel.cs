@@ -97,10 +97,16 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64)
+    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64) => Encode(texts, batchSize, CancellationToken.None, out _);
+
+    /// <summary>Embeds texts as <see cref="Encode(IReadOnlyList{string}, int)"/> does (the same computation, bit for bit),
+    /// checking <paramref name="cancellationToken"/> between forward passes and counting the tokens encoded.</summary>
+    internal float[][] Encode(IReadOnlyList<string> texts, int batchSize, CancellationToken cancellationToken, out long tokenCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return EncodeTokenized(Tokenize(texts), batchSize);
+        var sequences = Tokenize(texts);
+        tokenCount = sequences.Sum(s => (long)s.Length);
+        return EncodeTokenized(sequences, batchSize, cancellationToken);
     }
 
     /// <summary>Embeds already tokenized texts (ids from <see cref="Tokenize(IReadOnlyList{string})"/>) in batches, without
@@ -111,7 +117,20 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
     /// <exception cref="ArgumentException">A sequence is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64)
+    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64) =>
+        EncodeTokenized(sequences, batchSize, CancellationToken.None);
+
+    /// <summary>Embeds already tokenized texts as <see cref="EncodeTokenized(IReadOnlyList{int[]}, int)"/> does, checking
+    /// <paramref name="cancellationToken"/> before each forward pass.</summary>
+    /// <param name="sequences">The encoder's ids of each text (vocabulary map applied).</param>
+    /// <param name="batchSize">Texts per forward pass.</param>
+    /// <param name="cancellationToken">Stops the work between forward passes.</param>
+    /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
+    /// <exception cref="ArgumentException">A sequence is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -126,6 +145,7 @@ public sealed partial class EmbeddingModel : IDisposable
             using var noGrad = no_grad();
             for (var start = 0; start < order.Length; start += batchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var indices = order.Skip(start).Take(batchSize).ToArray();
                 using var batch = Collate(indices.Select(i => sequences[i]).ToArray());
