@@ -80,6 +80,10 @@ public static class QuickStartRunner
         var loaded = freshContext.Model.Load(modelPath, out _);
         try
         {
+            var card = (loaded as ContrastiveEmbeddingTransformer ?? ((IEnumerable<ITransformer>)loaded).OfType<ContrastiveEmbeddingTransformer>().Single()).ModelCard;
+            output.WriteLine("  Model card (saved in the zip):");
+            foreach (var line in (card?.ToString() ?? "none (a model saved before format 1.2)").Split(Environment.NewLine))
+                output.WriteLine("    " + line);
             var trained = QuickStartEvaluation.Trained(freshContext, loaded, data.Test);
             double random = Math.Min(1.0, 10.0 / data.Test.Corpus.Count);
             output.WriteLine();
@@ -98,7 +102,7 @@ public static class QuickStartRunner
             }
 
             Phase("searches");
-            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings);
+            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings, card);
         }
         finally
         {

@@ -109,7 +109,11 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
 
         var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, training, validation, _options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns) { TrainingSummary = summary };
+        return new ContrastiveEmbeddingTransformer(_host, model, _columns)
+        {
+            TrainingSummary = summary,
+            ModelCard = ModelCardBuilder.Create(_options, model, summary),
+        };
     }
 
     private void CheckSchema(SchemaShape schema)

@@ -25,6 +25,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     internal const string LoaderSignature = "ContrastiveEmbedding";
     internal const string UserName = "Contrastive Embedding Transformer";
     internal const string ModelStreamName = "EmbeddingModel";
+    internal const string ModelCardStreamName = "ModelCard.json";
 
     private readonly EmbeddingModel _model;
     private readonly InputOutputColumnPair[] _columns;
@@ -50,6 +51,10 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
 
     /// <summary>Gets what training did, for a transformer returned by <see cref="ContrastiveEmbeddingEstimator.Fit"/>; <see langword="null"/> for a loaded one.</summary>
     public TrainingSummary? TrainingSummary { get; internal init; }
+
+    /// <summary>Gets what the model is (base model, tokenizer, shape, loss, training run); saved with the model. <see langword="null"/>
+    /// for a model loaded from a zip written before the card existed (format 1.1).</summary>
+    public ModelCard? ModelCard { get; internal init; }
 
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 1024;
@@ -134,11 +139,14 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
                 _model.Save(writer.BaseStream);
             });
         }
+
+        // Text entry "ModelCard.json" (format 1.2), only when the transformer has a card.
+        ModelCardEntry.Save(ctx, ModelCardStreamName, ModelCard);
     }
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "CNTREMBD",
-        verWrittenCur: 0x00010001, // 1.1: initial format
+        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: optional "ModelCard.json" text entry (1.1 readers ignore it)
         verReadableCur: 0x00010001,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
@@ -190,7 +198,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
             throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
         }
 
-        return new ContrastiveEmbeddingTransformer(env, model, columns);
+        return new ContrastiveEmbeddingTransformer(env, model, columns) { ModelCard = ModelCardEntry.Load(ctx, ModelCardStreamName, model) };
     }
 
     // Factory for SignatureLoadRowMapper.

@@ -150,14 +150,17 @@ public sealed class EmbeddingGeneratorTests
     }
 
     [TestMethod]
-    public async Task DependencyInjection_AddEmbeddingGeneratorWithLogging_ResolvesAWorkingGenerator()
+    public async Task DependencyInjection_AddEmbeddingGeneratorWithCacheAndLogging_ResolvesAWorkingGenerator()
     {
         Transformer.ReadAheadRows = 1024;
         Transformer.EncodeBatchSize = 64;
         var expected = TransformVectors();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddEmbeddingGenerator(Transformer.AsIEmbeddingGenerator()).UseLogging();
+        services.AddDistributedMemoryCache();
+        services.AddEmbeddingGenerator(_ => Transformer.AsIEmbeddingGenerator())
+            .UseDistributedCache()
+            .UseLogging();
         await using var provider = services.BuildServiceProvider();
 
         var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
