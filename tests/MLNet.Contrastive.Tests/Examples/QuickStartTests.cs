@@ -60,6 +60,8 @@ public sealed class QuickStartTests
         Assert.AreEqual(s_result.Training.Steps, card.Steps);
         Assert.AreEqual(s_result.Data.TrainPairs.Count, card.TrainingRows);
         StringAssert.Contains(s_output, "Model card (saved in the zip):");
+        StringAssert.Contains(s_output, $"  epoch 2  step {s_result.Training.Steps,4}/{s_result.Training.Steps}", "redirected output: plain progress lines");
+        Assert.IsFalse(s_output.Any(c => c is '\r' or '\u001b'), "redirected output: no live-line carriage returns or ANSI escapes");
         StringAssert.Contains(s_output, "    Base model:          from scratch");
         Assert.DoesNotContain(s_directory, card.ToString(), "no paths in the card");
     }
