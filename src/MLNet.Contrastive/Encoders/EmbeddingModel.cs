@@ -93,15 +93,17 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <summary>Embeds texts in batches, without autograd and in eval mode (the previous mode is restored).</summary>
     /// <param name="texts">The texts.</param>
     /// <param name="batchSize">Texts per forward pass.</param>
+    /// <param name="cancellationToken">Stops the work before the next forward pass.</param>
     /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64) => Encode(texts, batchSize, CancellationToken.None, out _);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64, CancellationToken cancellationToken = default) =>
+        EncodeCountingTokens(texts, batchSize, cancellationToken, out _);
 
-    /// <summary>Embeds texts as <see cref="Encode(IReadOnlyList{string}, int)"/> does (the same computation, bit for bit),
-    /// checking <paramref name="cancellationToken"/> between forward passes and counting the tokens encoded.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts, int batchSize, CancellationToken cancellationToken, out long tokenCount)
+    /// <summary>Embeds texts as <see cref="Encode"/> does (the same computation, bit for bit) and counts the tokens encoded.</summary>
+    internal float[][] EncodeCountingTokens(IReadOnlyList<string> texts, int batchSize, CancellationToken cancellationToken, out long tokenCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var sequences = Tokenize(texts);
@@ -113,24 +115,13 @@ public sealed partial class EmbeddingModel : IDisposable
     /// autograd and in eval mode (the previous mode is restored).</summary>
     /// <param name="sequences">The encoder's ids of each text (vocabulary map applied).</param>
     /// <param name="batchSize">Texts per forward pass.</param>
-    /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
-    /// <exception cref="ArgumentException">A sequence is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64) =>
-        EncodeTokenized(sequences, batchSize, CancellationToken.None);
-
-    /// <summary>Embeds already tokenized texts as <see cref="EncodeTokenized(IReadOnlyList{int[]}, int)"/> does, checking
-    /// <paramref name="cancellationToken"/> before each forward pass.</summary>
-    /// <param name="sequences">The encoder's ids of each text (vocabulary map applied).</param>
-    /// <param name="batchSize">Texts per forward pass.</param>
-    /// <param name="cancellationToken">Stops the work between forward passes.</param>
+    /// <param name="cancellationToken">Stops the work before the next forward pass.</param>
     /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
     /// <exception cref="ArgumentException">A sequence is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize, CancellationToken cancellationToken)
+    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);

@@ -48,7 +48,7 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             lock (gate)
             {
                 ObjectDisposedException.ThrowIf(disposed, model);
-                return model.Encode(texts, batchSize, cancellationToken, out tokens);
+                return model.EncodeCountingTokens(texts, batchSize, cancellationToken, out tokens);
             }
         };
         _underlying = model;

@@ -80,17 +80,17 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     }
 
     /// <summary>Encodes texts with the model; serialised by a lock because the model is not thread-safe.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts) => Encode(texts, CancellationToken.None, out _);
+    internal float[][] Encode(IReadOnlyList<string> texts) => EncodeCountingTokens(texts, CancellationToken.None, out _);
 
     /// <summary>Encodes texts as <see cref="Transform"/> does (the same call, so the same bits for the same block of
     /// texts), checking <paramref name="cancellationToken"/> between forward passes; used by the embedding generator.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken, out long tokenCount)
+    internal float[][] EncodeCountingTokens(IReadOnlyList<string> texts, CancellationToken cancellationToken, out long tokenCount)
     {
         lock (_gate)
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(texts, EncodeBatchSize, cancellationToken, out tokenCount);
+            return _model.EncodeCountingTokens(texts, EncodeBatchSize, cancellationToken, out tokenCount);
         }
     }
 

@@ -25,7 +25,7 @@ public static class EmbeddingGeneratorExtensions
         ArgumentNullException.ThrowIfNull(transformer);
         // A disposed transformer is reported by GenerateAsync (the check happens under its lock, on each block).
         return new TextEmbeddingGenerator(
-            transformer.Encode,
+            transformer.EncodeCountingTokens,
             transformer.Dimension,
             transformer.ReadAheadRows,
             modelId ?? TextEmbeddingGenerator.DefaultModelId(transformer.Model),
