@@ -6,15 +6,23 @@ using MLNet.Contrastive.Experiments;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-CommandLine commandLine;
+CommandLine? parsed;
 try
 {
-    commandLine = CommandLine.Parse(args);
+    parsed = CommandLine.Parse(args);
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(CommandLine.Usage);
     return 2;
+}
+
+if (parsed is not { } commandLine)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
 }
 
 var repositoryRoot = Paths.FindRepositoryRoot();

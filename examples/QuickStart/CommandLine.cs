@@ -1,124 +1,194 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using MLNet.Contrastive.Encoders;
 
 namespace QuickStart;
 
-/// <summary>Parses the QuickStart's command line into <see cref="QuickStartOptions"/>.</summary>
+/// <summary>The QuickStart's command line (System.CommandLine): typed options, validation, generated <c>--help</c>.</summary>
 public static class CommandLine
 {
-    /// <summary>The usage text printed by <c>--help</c> and after a command-line error.</summary>
-    public const string Usage = """
-        Usage: dotnet run -c Release --project examples/QuickStart -- [options]
+    private static readonly QuickStartOptions Defaults = new();
 
-        Trains a text encoder with gradient caching on the .NET SDK's API documentation (query = a member's summary,
-        document = its signature), compares it with an untrained copy and TF-IDF, saves it, loads it back and searches.
+    private static readonly Option<string> Data = new("--data")
+    {
+        HelpName = "pairs.tsv",
+        Description = "Train on your own pairs: anchor<TAB>positive[<TAB>negative...] (header line optional); 10% of the anchors are held out for evaluation.",
+    };
 
-        Data
-          --data <pairs.tsv>     train on your own pairs: anchor<TAB>positive[<TAB>negative...] (header line optional);
-                                 10% of the anchors are held out for evaluation
-          --docs <folder>        use this folder of *.xml API documentation instead of the installed SDK's
-          --max-members <n>      use at most n API members (whole types, seeded sample)
-          --quick                reduced mode: 1000 members, 2 short epochs, batch 128 (about a minute)
-        Training
-          --epochs <n>           passes over the training pairs (default 3)
-          --batch <n>            contrastive batch: examples per optimizer step, negatives of each other (default 512)
-          --chunk <n>            gradient-cache chunk: texts per forward/backward, bounds memory (default 64)
-          --encoder <kind>       static or transformer (default static: much faster on a CPU)
-          --width <n>            encoder width and embedding size (default 128)
-          --layers <n>           transformer layers, with --encoder transformer (default 2)
-          --max-tokens <n>       tokens per text, longer texts truncated (default 48)
-          --lr <x>               peak learning rate (default 0.001)
-          --seed <n>             seed of the split, initial weights and shuffling (default 42)
-        Output
-          --output <model.zip>   where to save the model (default model.zip)
-          --max-test-docs <n>    evaluate on at most n test documents (default 2000)
-          --search <text>        a search to answer with the saved model (repeatable; replaces the default five)
-          -h, --help             show this text
-        """;
+    private static readonly Option<string> Docs = new("--docs")
+    {
+        HelpName = "folder",
+        Description = "Use this folder of *.xml API documentation instead of the installed SDK's.",
+    };
+
+    private static readonly Option<int> MaxMembers = AtLeast(new Option<int>("--max-members")
+    {
+        HelpName = "n",
+        Description = "Use at most n API members (whole types, seeded sample). Default: all; 1000 with --quick.",
+    }, 20);
+
+    private static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "Reduced mode: 1000 members, 2 short epochs, batch 128 (about a minute). Explicit options still win.",
+    };
+
+    private static readonly Option<int> Epochs = AtLeast(Integer("--epochs", "Passes over the training pairs.", Defaults.Epochs), 1);
+    private static readonly Option<int> Batch = AtLeast(Integer("--batch", "Contrastive batch: examples per optimizer step, negatives of each other.", Defaults.BatchSize), 1);
+    private static readonly Option<int> Chunk = AtLeast(Integer("--chunk", "Gradient-cache chunk: texts per forward/backward; bounds memory.", Defaults.ChunkSize), 1);
+
+    private static readonly Option<string> Encoder = new Option<string>("--encoder")
+    {
+        HelpName = "static|transformer",
+        Description = "The encoder; static is much faster on a CPU.",
+        DefaultValueFactory = _ => Defaults.Encoder.ToString().ToLowerInvariant(),
+        Validators =
+        {
+            r =>
+            {
+                var value = r.GetValueOrDefault<string>();
+                if (value is not ("static" or "transformer"))
+                    r.AddError($"Option '--encoder' expects 'static' or 'transformer', got '{value}'.");
+            },
+        },
+    };
+
+    private static readonly Option<int> Width = AtLeast(Integer("--width", "Encoder width and embedding size.", Defaults.Width), 1);
+    private static readonly Option<int> Layers = AtLeast(Integer("--layers", "Transformer layers, with --encoder transformer.", Defaults.Layers), 1);
+    private static readonly Option<int> MaxTokens = AtLeast(Integer("--max-tokens", "Tokens per text; longer texts are truncated.", Defaults.MaxTokens), 4);
+
+    private static readonly Option<double> LearningRate = new("--lr")
+    {
+        HelpName = "x",
+        Description = "Peak learning rate.",
+        DefaultValueFactory = _ => Defaults.LearningRate,
+        Validators =
+        {
+            r =>
+            {
+                // A token that is not a number is reported by the parser itself ("Cannot parse argument ...").
+                if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                    && !(value > 0 && double.IsFinite(value)))
+                    r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '--lr' expects a finite learning rate > 0, got {value}."));
+            },
+        },
+    };
+
+    private static readonly Option<int> Seed = Integer("--seed", "Seed of the split, initial weights and shuffling.", Defaults.Seed);
+
+    private static readonly Option<string> Output = new("--output")
+    {
+        HelpName = "model.zip",
+        Description = "Where to save the model.",
+        DefaultValueFactory = _ => Defaults.OutputPath,
+    };
+
+    private static readonly Option<int> MaxTestDocuments = AtLeast(Integer("--max-test-docs", "Evaluate on at most n test documents.", Defaults.MaxTestDocuments), 1);
+
+    private static readonly Option<string[]> Search = new("--search")
+    {
+        HelpName = "text",
+        Description = "A search to answer with the saved model (repeatable; replaces the default five).",
+    };
+
+    private static readonly RootCommand Root = new(
+        "Trains a text encoder with gradient caching on the .NET SDK's API documentation (query = a member's summary, document = " +
+        "its signature), compares it with an untrained copy and TF-IDF, saves it, loads it back and searches.\n" +
+        "Run: dotnet run -c Release --project examples/QuickStart -- [options]")
+    {
+        Data, Docs, MaxMembers, Quick, Epochs, Batch, Chunk, Encoder, Width, Layers, MaxTokens, LearningRate, Seed, Output, MaxTestDocuments, Search,
+    };
+
+    /// <summary>Gets the generated help text (what <c>--help</c> prints).</summary>
+    public static string Usage
+    {
+        get
+        {
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            Root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+            return writer.ToString().TrimEnd();
+        }
+    }
 
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <param name="args">The command-line arguments.</param>
-    /// <returns>The options, or <see langword="null"/> when help was asked for.</returns>
+    /// <returns>The options, or <see langword="null"/> when help was asked for (<c>-h</c>, <c>--help</c>, <c>-?</c>).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="args"/> is null.</exception>
     /// <exception cref="ArgumentException">An unknown option, a missing or malformed value, or an invalid combination;
     /// <see cref="ArgumentException.ParamName"/> is the option.</exception>
     public static QuickStartOptions? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var options = new QuickStartOptions();
-        var searches = new List<string>();
-        if (args.Contains("--quick"))
-            options.Reduced(); // first, so that explicit --epochs, --batch, ... given with --quick still win
-        for (int i = 0; i < args.Count; i++)
+        var result = Root.Parse(args.ToArray());
+        if (result.Action is HelpAction)
+            return null;
+        if (result.Errors.Count > 0)
         {
-            string name = args[i];
-            switch (name)
-            {
-                case "-h" or "--help" or "-?":
-                    return null;
-                case "--quick":
-                    break;
-                case "--data": options.DataPath = Value(args, ref i); break;
-                case "--docs": options.XmlDocsFolder = Value(args, ref i); break;
-                case "--output": options.OutputPath = Value(args, ref i); break;
-                case "--search": searches.Add(Value(args, ref i)); break;
-                case "--max-members": options.MaxMembers = Integer(args, ref i); break;
-                case "--epochs": options.Epochs = Integer(args, ref i); break;
-                case "--batch": options.BatchSize = Integer(args, ref i); break;
-                case "--chunk": options.ChunkSize = Integer(args, ref i); break;
-                case "--width": options.Width = Integer(args, ref i); break;
-                case "--layers": options.Layers = Integer(args, ref i); break;
-                case "--max-tokens": options.MaxTokens = Integer(args, ref i); break;
-                case "--seed": options.Seed = Integer(args, ref i); break;
-                case "--max-test-docs": options.MaxTestDocuments = Integer(args, ref i); break;
-                case "--lr": options.LearningRate = Number(args, ref i); break;
-                case "--encoder": options.Encoder = Encoder(args, ref i); break;
-                default:
-                    throw new ArgumentException($"Unknown option '{name}'; see --help.", name);
-            }
+            var option = result.Errors.Select(e => OptionName(e.SymbolResult)).FirstOrDefault(n => n is not null)
+                ?? result.UnmatchedTokens.FirstOrDefault() ?? nameof(args);
+            throw new ArgumentException(string.Join(" ", result.Errors.Select(e => e.Message)) + " See --help.", option);
         }
 
-        if (searches.Count > 0)
+        var options = new QuickStartOptions();
+        if (result.GetValue(Quick))
+            options.Reduced(); // first, so that explicit --epochs, --batch, ... given with --quick still win
+        options.DataPath = Given(result, Data) ? result.GetValue(Data) : null;
+        options.XmlDocsFolder = Given(result, Docs) ? result.GetValue(Docs) : null;
+        if (Given(result, MaxMembers))
+            options.MaxMembers = result.GetValue(MaxMembers);
+        Set(result, Epochs, v => options.Epochs = v);
+        Set(result, Batch, v => options.BatchSize = v);
+        Set(result, Chunk, v => options.ChunkSize = v);
+        Set(result, Encoder, v => options.Encoder = v == "transformer" ? EncoderKind.Transformer : EncoderKind.Static);
+        Set(result, Width, v => options.Width = v);
+        Set(result, Layers, v => options.Layers = v);
+        Set(result, MaxTokens, v => options.MaxTokens = v);
+        Set(result, LearningRate, v => options.LearningRate = v);
+        Set(result, Seed, v => options.Seed = v);
+        Set(result, Output, v => options.OutputPath = v);
+        Set(result, MaxTestDocuments, v => options.MaxTestDocuments = v);
+        if (result.GetValue(Search) is { Length: > 0 } searches)
             options.Searches = searches;
-        options.Validate();
+        options.Validate(); // combinations: --chunk <= --batch, --data exists, not both --data and --docs
         return options;
     }
 
-    private static string Value(IReadOnlyList<string> args, ref int i)
+    private static Option<int> Integer(string name, string description, int defaultValue) => new(name)
     {
-        string name = args[i];
-        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            throw new ArgumentException($"Option '{name}' expects a value; see --help.", name);
-        return args[++i];
-    }
+        HelpName = "n",
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
 
-    private static int Integer(IReadOnlyList<string> args, ref int i)
+    private static Option<int> AtLeast(Option<int> option, int minimum)
     {
-        string name = args[i];
-        string value = Value(args, ref i);
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)
-            ? n
-            : throw new ArgumentException($"Option '{name}' expects an integer, got '{value}'.", name);
-    }
-
-    private static double Number(IReadOnlyList<string> args, ref int i)
-    {
-        string name = args[i];
-        string value = Value(args, ref i);
-        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
-            ? x
-            : throw new ArgumentException($"Option '{name}' expects a number such as 0.001, got '{value}'.", name);
-    }
-
-    private static EncoderKind Encoder(IReadOnlyList<string> args, ref int i)
-    {
-        string name = args[i];
-        string value = Value(args, ref i);
-        return value.ToLowerInvariant() switch
+        option.Validators.Add(r =>
         {
-            "transformer" => EncoderKind.Transformer,
-            "static" => EncoderKind.Static,
-            _ => throw new ArgumentException($"Option '{name}' expects 'transformer' or 'static', got '{value}'.", name),
-        };
+            // A token that is not an integer is reported by the parser itself ("Cannot parse argument ...").
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                && value < minimum)
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '{option.Name}' expects an integer >= {minimum}, got {value}."));
+        });
+        return option;
+    }
+
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private static void Set<T>(ParseResult result, Option<T> option, Action<T> set)
+    {
+        if (Given(result, option))
+            set(result.GetValue(option)!);
+    }
+
+    private static string? OptionName(SymbolResult? symbol)
+    {
+        for (var s = symbol; s is not null; s = s.Parent)
+        {
+            if (s is OptionResult option)
+                return option.Option.Name;
+        }
+
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 // The QuickStart: dotnet run -c Release --project examples/QuickStart [-- --quick | --data pairs.tsv | --help]
 // Everything happens in QuickStartRunner; this file only parses the command line and reports errors.
 using QuickStart;
+using Spectre.Console;
 
 QuickStartOptions? options;
 try
@@ -28,7 +29,9 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 options.CancellationToken = cancel.Token;
-options.LiveProgressLine = !Console.IsOutputRedirected;
+// A live progress bar only on an interactive terminal; plain lines when the output is redirected (CI, logs, tests).
+// Spectre.Console's profile also says non-interactive under CI and for TERM=dumb.
+options.LiveProgressConsole = LiveProgressBar.ChooseConsole(Console.IsOutputRedirected, AnsiConsole.Console);
 
 try
 {

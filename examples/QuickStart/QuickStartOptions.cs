@@ -1,4 +1,5 @@
 using MLNet.Contrastive.Encoders;
+using Spectre.Console;
 
 namespace QuickStart;
 
@@ -65,9 +66,9 @@ public sealed class QuickStartOptions
     /// <summary>Gets or sets how many members each search returns. Default is 5.</summary>
     public int SearchResults { get; set; } = 5;
 
-    /// <summary>Gets or sets whether progress overwrites one console line (<c>\r</c>) instead of printing a line now and then.
-    /// Default is <see langword="false"/>.</summary>
-    public bool LiveProgressLine { get; set; }
+    /// <summary>Gets or sets the terminal on which training shows a live progress bar (Spectre.Console). Default is
+    /// <see langword="null"/>: progress is printed as plain lines to the run's output (redirected output, CI, tests).</summary>
+    public IAnsiConsole? LiveProgressConsole { get; set; }
 
     /// <summary>Gets or sets a token that stops training between steps. Default is <see cref="CancellationToken.None"/>.</summary>
     public CancellationToken CancellationToken { get; set; }

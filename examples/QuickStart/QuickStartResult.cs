@@ -13,6 +13,7 @@ namespace QuickStart;
 /// <param name="ModelPath">The full path of the saved model.</param>
 /// <param name="Searches">The answers to the searches, made with the loaded model.</param>
 /// <param name="Timings">How long each phase took, in order.</param>
+/// <param name="ModelCard">The model card read back from the saved model.</param>
 public sealed record QuickStartResult(
     QuickStartData Data,
     RetrievalMetrics Untrained,
@@ -22,4 +23,5 @@ public sealed record QuickStartResult(
     TrainingSummary Training,
     string ModelPath,
     IReadOnlyList<SearchAnswer> Searches,
-    IReadOnlyList<(string Phase, TimeSpan Elapsed)> Timings);
+    IReadOnlyList<(string Phase, TimeSpan Elapsed)> Timings,
+    ModelCard? ModelCard);

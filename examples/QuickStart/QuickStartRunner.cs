@@ -43,8 +43,9 @@ public static class QuickStartRunner
 
         var mlContext = new MLContext(seed: options.Seed);
         var trainView = QuickStartTraining.ToDataView(mlContext, data.TrainPairs, out int negatives);
-        var printer = new ProgressPrinter(output, options.LiveProgressLine);
-        var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, printer);
+        var bar = options.LiveProgressConsole is null ? null : new LiveProgressBar();
+        IProgress<ContrastiveTrainingProgress> progress = bar ?? (IProgress<ContrastiveTrainingProgress>)new ProgressPrinter(output);
+        var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress);
 
         output.WriteLine("2. Baselines on the test set");
         RetrievalMetrics untrained;
@@ -63,7 +64,8 @@ public static class QuickStartRunner
             $"{options.Epochs} epoch(s), {data.TrainPairs.Count} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}"));
         TrainingSummary summary;
         string modelPath = Path.GetFullPath(options.OutputPath);
-        using (var model = mlContext.Transforms.ContrastiveEmbedding(estimatorOptions).Fit(trainView))
+        ContrastiveEmbeddingTransformer Fit() => mlContext.Transforms.ContrastiveEmbedding(estimatorOptions).Fit(trainView);
+        using (var model = bar is null ? Fit() : bar.Run(options.LiveProgressConsole!, Fit))
         {
             summary = model.TrainingSummary!;
             Phase("training");
@@ -80,6 +82,10 @@ public static class QuickStartRunner
         var loaded = freshContext.Model.Load(modelPath, out _);
         try
         {
+            var card = (loaded as ContrastiveEmbeddingTransformer ?? ((IEnumerable<ITransformer>)loaded).OfType<ContrastiveEmbeddingTransformer>().Single()).ModelCard;
+            output.WriteLine("  Model card (saved in the zip):");
+            foreach (var line in (card?.ToString() ?? "none (a model saved before format 1.2)").Split(Environment.NewLine))
+                output.WriteLine("    " + line);
             var trained = QuickStartEvaluation.Trained(freshContext, loaded, data.Test);
             double random = Math.Min(1.0, 10.0 / data.Test.Corpus.Count);
             output.WriteLine();
@@ -98,7 +104,7 @@ public static class QuickStartRunner
             }
 
             Phase("searches");
-            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings);
+            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings, card);
         }
         finally
         {

@@ -73,12 +73,26 @@ public static class TorchRuntime
     {
         try
         {
+            ApplyRuntimeFix();
             torch.InitializeDeviceType(DeviceType.CPU);
             return null;
         }
         catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
             return ex;
+        }
+    }
+
+    // Where no build step fixed libLibTorchSharp.so (a notebook kernel on Debian 12): see LibTorchSharpRuntimeFix.
+    private static void ApplyRuntimeFix()
+    {
+        try
+        {
+            LibTorchSharpRuntimeFix.ApplyIfNeeded();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or DllNotFoundException or BadImageFormatException)
+        {
+            // The normal load below runs anyway and reports the failure with advice.
         }
     }
 }

@@ -3,28 +3,46 @@ using System.Globalization;
 namespace MLNet.Contrastive.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f]</c> writes
+/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f] [-- --help]</c> writes
 /// docs/benchmarks.md. <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
 /// A parent process runs the suites; suites a and b re-run this program as a child per batch size
 /// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own.
 /// </summary>
 internal static class Program
 {
-    private const string ChildFlag = "--child";
-    private const string QuickFlag = "--quick";
+    private const string ChildFlag = CommandLine.ChildFlag;
+    private const string QuickFlag = CommandLine.QuickFlag;
 
     public static int Main(string[] args)
     {
-        var config = args.Contains(QuickFlag) ? BenchmarkConfig.QuickRun : BenchmarkConfig.Full;
-        var child = Array.IndexOf(args, ChildFlag);
-        if (child >= 0)
+        CommandLine? commandLine;
+        try
         {
-            RunChild(config, args[child + 1], int.Parse(args[child + 2], CultureInfo.InvariantCulture));
+            commandLine = CommandLine.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(CommandLine.Usage);
+            return 2;
+        }
+
+        if (commandLine is null)
+        {
+            Console.WriteLine(CommandLine.Usage);
             return 0;
         }
 
-        var suites = Option(args, "--suites")?.Split(',') ?? ["a", "b", "c", "d"];
-        var path = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
+        var config = commandLine.Quick ? BenchmarkConfig.QuickRun : BenchmarkConfig.Full;
+        if (commandLine.ChildSuite is { } childSuite)
+        {
+            RunChild(config, childSuite, commandLine.ChildBatch);
+            return 0;
+        }
+
+        var suites = commandLine.Suites;
+        var path = commandLine.OutputPath ?? Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
         var report = new Report(config.Quick);
         if (suites.Contains("a"))
         {
@@ -75,12 +93,6 @@ internal static class Program
             default:
                 throw new ArgumentException($"Unknown child suite '{suite}'; expected {StepTimeSuite.ChildName} or {MemorySuite.ChildName}.", nameof(suite));
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string RepositoryRoot()

@@ -93,25 +93,35 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <summary>Embeds texts in batches, without autograd and in eval mode (the previous mode is restored).</summary>
     /// <param name="texts">The texts.</param>
     /// <param name="batchSize">Texts per forward pass.</param>
+    /// <param name="cancellationToken">Stops the work before the next forward pass.</param>
     /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 64, CancellationToken cancellationToken = default) =>
+        EncodeCountingTokens(texts, batchSize, cancellationToken, out _);
+
+    /// <summary>Embeds texts as <see cref="Encode"/> does (the same computation, bit for bit) and counts the tokens encoded.</summary>
+    internal float[][] EncodeCountingTokens(IReadOnlyList<string> texts, int batchSize, CancellationToken cancellationToken, out long tokenCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return EncodeTokenized(Tokenize(texts), batchSize);
+        var sequences = Tokenize(texts);
+        tokenCount = sequences.Sum(s => (long)s.Length);
+        return EncodeTokenized(sequences, batchSize, cancellationToken);
     }
 
     /// <summary>Embeds already tokenized texts (ids from <see cref="Tokenize(IReadOnlyList{string})"/>) in batches, without
     /// autograd and in eval mode (the previous mode is restored).</summary>
     /// <param name="sequences">The encoder's ids of each text (vocabulary map applied).</param>
     /// <param name="batchSize">Texts per forward pass.</param>
+    /// <param name="cancellationToken">Stops the work before the next forward pass.</param>
     /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
     /// <exception cref="ArgumentException">A sequence is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -126,6 +136,7 @@ public sealed partial class EmbeddingModel : IDisposable
             using var noGrad = no_grad();
             for (var start = 0; start < order.Length; start += batchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var indices = order.Skip(start).Take(batchSize).ToArray();
                 using var batch = Collate(indices.Select(i => sequences[i]).ToArray());

@@ -123,6 +123,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options))
         {
             TrainingSummary = summary, TransformBatchSize = _options.TransformBatchSize,
+            ModelCard = ModelCardBuilder.Create(_options, model, summary),
         };
     }
 

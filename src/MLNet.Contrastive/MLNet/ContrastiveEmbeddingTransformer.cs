@@ -26,12 +26,13 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     internal const string UserName = "Contrastive Embedding Transformer";
     internal const string ModelStreamName = "EmbeddingModel";
     internal const int DefaultTransformBatchSize = 64;
+    internal const string ModelCardStreamName = "ModelCard.json";
 
     private readonly EmbeddingModel _model;
     private readonly InputOutputColumnPair[] _columns;
     private readonly string[] _prefixes;
     private readonly object _gate = new();
-    private readonly int _transformBatchSize = DefaultTransformBatchSize;
+    private int _transformBatchSize = DefaultTransformBatchSize;
     private bool _disposed;
 
     internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns, IReadOnlyList<string> prefixes)
@@ -62,6 +63,10 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     /// <summary>Gets what training did, for a transformer returned by <see cref="ContrastiveEmbeddingEstimator.Fit"/>; <see langword="null"/> for a loaded one.</summary>
     public TrainingSummary? TrainingSummary { get; internal init; }
 
+    /// <summary>Gets what the model is (base model, tokenizer, shape, loss, training run); saved with the model. <see langword="null"/>
+    /// for a model loaded from a zip written before the card existed (format 1.1).</summary>
+    public ModelCard? ModelCard { get; internal init; }
+
     /// <summary>Gets how many rows a cursor of <see cref="Transform"/> reads ahead and encodes in one call.</summary>
     internal int ReadAheadRows { get; set; } = 1024;
 
@@ -72,7 +77,9 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     public int TransformBatchSize
     {
         get => _transformBatchSize;
-        internal init
+
+        // Set by Fit and Load; tests change it to exercise batching.
+        internal set
         {
             _transformBatchSize = value;
             ReadAheadRows = Math.Max(ReadAheadRows, value);
@@ -97,7 +104,12 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
     }
 
     /// <summary>Encodes the texts of column pair <paramref name="column"/> (its prefix put first); serialised by a lock because the model is not thread-safe.</summary>
-    internal float[][] Encode(IReadOnlyList<string> texts, int column)
+    internal float[][] Encode(IReadOnlyList<string> texts, int column) => EncodeCountingTokens(texts, column, CancellationToken.None, out _);
+
+    /// <summary>Encodes texts as <see cref="Transform"/> does for column pair <paramref name="column"/> (the same call, so
+    /// the same bits for the same block of texts), checking <paramref name="cancellationToken"/> between forward passes;
+    /// used by the embedding generator.</summary>
+    internal float[][] EncodeCountingTokens(IReadOnlyList<string> texts, int column, CancellationToken cancellationToken, out long tokenCount)
     {
         var prefix = _prefixes[column];
         var input = prefix.Length == 0 ? texts : texts.Select(t => prefix + t).ToArray();
@@ -105,7 +117,7 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
         {
             EncodeCalls++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.Encode(input, TransformBatchSize);
+            return _model.EncodeCountingTokens(input, TransformBatchSize, cancellationToken, out tokenCount);
         }
     }
 
@@ -199,11 +211,14 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
                 _model.Save(writer.BaseStream);
             });
         }
+
+        // Text entry "ModelCard.json" (format 1.2), only when the transformer has a card.
+        ModelCardEntry.Save(ctx, ModelCardStreamName, ModelCard);
     }
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "CNTREMBD",
-        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair (query / document prefixes), then the transform batch size
+        verWrittenCur: 0x00010002, // 1.1: initial format; 1.2: a text prefix per column pair, then the transform batch size; optional "ModelCard.json" entry
         verReadableCur: 0x00010002,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
@@ -264,7 +279,10 @@ public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, I
             throw new InvalidDataException($"Corrupt contrastive embedding model: header says dimension {dimension}, the model has {actual}.");
         }
 
-        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes) { TransformBatchSize = batchSize };
+        return new ContrastiveEmbeddingTransformer(env, model, columns, prefixes)
+        {
+            TransformBatchSize = batchSize, ModelCard = ModelCardEntry.Load(ctx, ModelCardStreamName, model),
+        };
     }
 
     // Factory for SignatureLoadRowMapper.

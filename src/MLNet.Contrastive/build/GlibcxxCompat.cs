@@ -8,17 +8,22 @@
 // The fix marks that one version requirement weak (VER_FLG_WEAK in .gnu.version_r): the loader then
 // accepts the library. It edits a copy in the build or publish output, never the NuGet cache, does
 // nothing when the system's libstdc++ already has the version, and is idempotent.
-// Written for netstandard2.0, which is what RoslynCodeTaskFactory compiles against; the tests compile it too.
+// Written for netstandard2.0, which is what RoslynCodeTaskFactory compiles against; the tests compile it too, and the
+// library compiles ElfVerneed (internal, MLNET_CONTRASTIVE_RUNTIME) for the run-time fix of LibTorchSharpRuntimeFix.cs.
 #nullable disable
 using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
-#if !MLNET_CONTRASTIVE_TESTS
+#if !MLNET_CONTRASTIVE_TESTS && !MLNET_CONTRASTIVE_RUNTIME
 using Microsoft.Build.Framework;
 #endif
+#if MLNET_CONTRASTIVE_RUNTIME
 
-#if !MLNET_CONTRASTIVE_TESTS
+namespace MLNet.Contrastive.Native;
+#endif
+
+#if !MLNET_CONTRASTIVE_TESTS && !MLNET_CONTRASTIVE_RUNTIME
 public sealed class MarkGlibcxxVersionWeak : Microsoft.Build.Utilities.Task
 {
     /// <summary>The copies of libLibTorchSharp.so to fix (those that do not exist are skipped).</summary>
@@ -78,7 +83,11 @@ public sealed class MarkGlibcxxVersionWeak : Microsoft.Build.Utilities.Task
 #endif
 
 /// <summary>Reads and edits the version requirements (.gnu.version_r) of an ELF64 little-endian file.</summary>
+#if MLNET_CONTRASTIVE_RUNTIME
+internal static class ElfVerneed
+#else
 public static class ElfVerneed
+#endif
 {
     private const uint ShtGnuVerneed = 0x6ffffffe;
     private const ushort VerFlagWeak = 0x2;

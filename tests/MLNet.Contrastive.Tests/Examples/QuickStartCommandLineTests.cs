@@ -47,7 +47,32 @@ public sealed class QuickStartCommandLineTests
     }
 
     [TestMethod]
-    public void Parse_Help_ReturnsNull() => Assert.IsNull(CommandLine.Parse(["--help"]));
+    [DataRow("--help")]
+    [DataRow("-h")]
+    [DataRow("-?")]
+    public void Parse_Help_ReturnsNull(string help) => Assert.IsNull(CommandLine.Parse([help]));
+
+    [TestMethod]
+    public void Usage_Generated_ListsEveryOptionWithItsDefault()
+    {
+        var usage = CommandLine.Usage;
+        foreach (var option in new[] { "--data", "--docs", "--max-members", "--quick", "--epochs", "--batch", "--chunk", "--encoder", "--width",
+                     "--layers", "--max-tokens", "--lr", "--seed", "--output", "--max-test-docs", "--search", "--help" })
+        {
+            StringAssert.Contains(usage, option);
+        }
+
+        StringAssert.Contains(usage, "[default: 512]");
+        StringAssert.Contains(usage, "--encoder <static|transformer>");
+    }
+
+    [TestMethod]
+    public void Parse_BadValue_MessageSaysWhatWasExpected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(["--max-tokens", "2"]));
+        StringAssert.Contains(e.Message, "Option '--max-tokens' expects an integer >= 4, got 2.");
+        Assert.AreEqual("--max-tokens", e.ParamName);
+    }
 
     [TestMethod]
     [DataRow(new[] { "--bogus" }, "--bogus")]
@@ -58,6 +83,8 @@ public sealed class QuickStartCommandLineTests
     [DataRow(new[] { "--encoder", "lstm" }, "--encoder")]
     [DataRow(new[] { "--lr", "-1" }, "--lr")]
     [DataRow(new[] { "--data", "/nonexistent/pairs.tsv" }, "--data")]
+    [DataRow(new[] { "--search" }, "--search")]
+    [DataRow(new[] { "--lr", "fast" }, "--lr")]
     public void Parse_BadArguments_ThrowNamingTheOption(string[] args, string option)
     {
         var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(args));

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
+using MLNet.Contrastive.MLNet;
 using QuickStart;
 
 namespace MLNet.Contrastive.Tests.Examples;
@@ -47,6 +48,22 @@ public sealed class QuickStartTests
         {
             (model as IDisposable)?.Dispose();
         }
+    }
+
+    [TestMethod]
+    public void Run_Reduced_PrintsTheLoadedModelCard()
+    {
+        var card = s_result.ModelCard;
+        Assert.IsNotNull(card, "the saved model carries a card");
+        Assert.AreEqual(ModelCard.FromScratch, card.BaseModel);
+        Assert.AreEqual(128, card.Dimension);
+        Assert.AreEqual(s_result.Training.Steps, card.Steps);
+        Assert.AreEqual(s_result.Data.TrainPairs.Count, card.TrainingRows);
+        StringAssert.Contains(s_output, "Model card (saved in the zip):");
+        StringAssert.Contains(s_output, $"  epoch 2  step {s_result.Training.Steps,4}/{s_result.Training.Steps}", "redirected output: plain progress lines");
+        Assert.IsFalse(s_output.Any(c => c is '\r' or '\u001b'), "redirected output: no live-line carriage returns or ANSI escapes");
+        StringAssert.Contains(s_output, "    Base model:          from scratch");
+        Assert.DoesNotContain(s_directory, card.ToString(), "no paths in the card");
     }
 
     [TestMethod]

@@ -16,7 +16,11 @@ internal static class DotNetCli
     /// inherit the output pipes and keep them open) and the invariant culture (LC_ALL=C), so that the numbers it
     /// prints parse the same everywhere.
     /// </summary>
-    internal static Result Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    internal static Result Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        Run(workingDirectory, timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <c>dotnet &lt;arguments&gt;</c> as <see cref="Run(string, TimeSpan, string[])"/> does, with extra environment variables.</summary>
+    internal static Result Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -42,6 +46,10 @@ internal static class DotNetCli
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["LC_ALL"] = "C";
         start.Environment["LANG"] = "C";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");

@@ -98,7 +98,7 @@ public sealed class PackageTests
         var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
         Assert.AreEqual("[5.0.1]", dependencies["Microsoft.ML"], "the publicized internals tie the library to one exact Microsoft.ML");
-        foreach (var id in new[] { "Microsoft.ML.Tokenizers", "Microsoft.ML.Tokenizers.Data.Cl100kBase", "TorchSharp", "libtorch-cpu-linux-x64" })
+        foreach (var id in new[] { "Microsoft.ML.Tokenizers", "Microsoft.ML.Tokenizers.Data.Cl100kBase", "Microsoft.Extensions.AI.Abstractions", "TorchSharp", "libtorch-cpu-linux-x64" })
         {
             Assert.IsTrue(dependencies.ContainsKey(id), $"missing dependency {id}: {string.Join(", ", dependencies.Keys)}");
         }
