@@ -75,7 +75,7 @@ public sealed class ModelCardTests
     }
 
     [TestMethod]
-    public void SavedHeader_WrittenVersion12_ReadableBy11()
+    public void SavedHeader_WrittenVersion12_ReadableBy12Only()
     {
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(8));
@@ -88,7 +88,8 @@ public sealed class ModelCardTests
         archive.GetEntry("TransformerChain/Model.key")!.Open().CopyTo(key);
         var header = key.ToArray();
         Assert.AreEqual(0x00010002, BitConverter.ToInt32(header, 0x48), "version written");
-        Assert.AreEqual(0x00010001, BitConverter.ToInt32(header, 0x4C), "a 1.1 reader can still load it (it ignores the card)");
+        // 1.2 also adds the per-column prefixes and the transform batch size to the block, which a 1.1 reader would misread.
+        Assert.AreEqual(0x00010002, BitConverter.ToInt32(header, 0x4C), "oldest version that can read it");
     }
 
     [TestMethod]
