@@ -6,7 +6,7 @@ namespace MLNet.Contrastive;
 /// Checks once that TorchSharp's native libraries load, and turns a failure into advice; controls libtorch's threads.
 /// </summary>
 /// <remarks>
-/// Before libtorch loads, this library sets <c>OMP_WAIT_POLICY=PASSIVE</c> in the native environment unless
+/// Before libtorch loads, this library sets <c>GOMP_SPINCOUNT=10000</c> in the native environment on Linux unless
 /// <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c> is already set (docs/performance.md explains why and what it costs).
 /// A program that calls TorchSharp before it uses any type of this library must set the variable itself.
 /// </remarks>
@@ -34,12 +34,16 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Gets the OpenMP wait policy in the native environment that libtorch's OpenMP runtime reads when it loads
-    /// (<c>PASSIVE</c> unless the user set another), or <see langword="null"/> when none is set.
+    /// Gets <c>OMP_WAIT_POLICY</c> as the native environment holds it (what libtorch's OpenMP runtime reads when it
+    /// loads), or <see langword="null"/> when it is not set.
     /// </summary>
-    public static string? OpenMpWaitPolicy => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
-        ? OpenMpDefaults.GetNative(OpenMpDefaults.WaitPolicyVariable)
-        : Environment.GetEnvironmentVariable(OpenMpDefaults.WaitPolicyVariable);
+    public static string? OpenMpWaitPolicy => ReadVariable(OpenMpDefaults.WaitPolicyVariable);
+
+    /// <summary>
+    /// Gets <c>GOMP_SPINCOUNT</c> as the native environment holds it: <c>10000</c> on Linux unless the user set it or
+    /// <c>OMP_WAIT_POLICY</c>; <see langword="null"/> when it is not set.
+    /// </summary>
+    public static string? OpenMpSpinCount => ReadVariable(OpenMpDefaults.SpinCountVariable);
 
     /// <summary>Gets the number of threads libtorch uses inside one operation (its intra-op pool, process-wide).</summary>
     /// <exception cref="InvalidOperationException">libtorch cannot be loaded.</exception>
@@ -68,6 +72,10 @@ public static class TorchRuntime
             torch.set_num_threads(threads);
         }
     }
+
+    private static string? ReadVariable(string name) => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()
+        ? OpenMpDefaults.GetNative(name)
+        : Environment.GetEnvironmentVariable(name);
 
     private static Exception? TryLoad()
     {

@@ -9,7 +9,7 @@ internal static class ChildResult
         Console.WriteLine(string.Join(';', values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key}={v.Value:R}"))));
 
     /// <summary>Runs a child and parses its line; on failure returns null and a one-line reason for the report.</summary>
-    public static Dictionary<string, double>? TryRun(string[] arguments, out string failure, IReadOnlyDictionary<string, string>? environment = null)
+    public static Dictionary<string, double>? TryRun(string[] arguments, out string failure, IReadOnlyDictionary<string, string?>? environment = null)
     {
         failure = string.Empty;
         try

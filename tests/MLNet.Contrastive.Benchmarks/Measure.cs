@@ -58,14 +58,35 @@ internal static class Measure
     /// </summary>
     public static string RunChild(params string[] arguments) => RunChild(arguments, null);
 
-    /// <summary>As <see cref="RunChild(string[])"/>, with extra environment variables for the child.</summary>
-    public static string RunChild(string[] arguments, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>As <see cref="RunChild(string[])"/>, with environment variables for the child (a null value removes the variable).</summary>
+    public static string RunChild(string[] arguments, IReadOnlyDictionary<string, string?>? environment)
+    {
+        using var process = Process.Start(ChildStartInfo(arguments, environment, redirect: true))!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Child benchmark {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{output}");
+        }
+
+        return output.TrimEnd().Split('\n')[^1];
+    }
+
+    /// <summary>How to start this program again with <paramref name="arguments"/> (a null environment value removes the variable).</summary>
+    public static ProcessStartInfo ChildStartInfo(string[] arguments, IReadOnlyDictionary<string, string?>? environment, bool redirect)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = redirect, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
@@ -79,15 +100,7 @@ internal static class Measure
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Child benchmark {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{output}");
-        }
-
-        return output.TrimEnd().Split('\n')[^1];
+        return info;
     }
 
     /// <summary>Formats bytes as GB with two decimals.</summary>

@@ -14,7 +14,7 @@ internal static class MemorySuite
     // glibc raises its mmap threshold each time a large mmapped block is freed, so later activations of a chunk come
     // from the heap, which fragments and keeps growing chunk after chunk. A fixed threshold (128 KiB, glibc's initial
     // value) keeps every large block mmapped and returned on free. Measured both ways to tell the two effects apart.
-    private static readonly Dictionary<string, string> FixedMmapThreshold = new() { ["MALLOC_MMAP_THRESHOLD_"] = "131072" };
+    private static readonly Dictionary<string, string?> FixedMmapThreshold = new() { ["MALLOC_MMAP_THRESHOLD_"] = "131072" };
 
     public static void Run(Report report, BenchmarkConfig config)
     {

@@ -3,14 +3,15 @@ using System.Globalization;
 namespace MLNet.Contrastive.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f] [-- --help]</c> writes
-/// docs/benchmarks.md. <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
+/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f,g] [-- --help]</c> writes
+/// docs/benchmarks.md (<c>--out PATH</c> writes elsewhere). <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
 /// A parent process runs the suites; suites a and b re-run this program as a child per batch size
-/// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own.
+/// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own; suite g runs a child per
+/// OpenMP setting (<c>--child neighbour B</c>) next to busy loops (<c>--child burn 0</c>).
 /// </summary>
 internal static class Program
 {
-    private const string ChildFlag = CommandLine.ChildFlag;
+    internal const string ChildFlag = CommandLine.ChildFlag;
     private const string QuickFlag = CommandLine.QuickFlag;
 
     public static int Main(string[] args)
@@ -69,6 +70,11 @@ internal static class Program
             DistributedSuite.Run(report, config);
         }
 
+        if (suites.Contains("g"))
+        {
+            NoisyNeighbourSuite.Run(report, config);
+        }
+
         report.Write(path);
         return 0;
     }
@@ -90,8 +96,14 @@ internal static class Program
             case DistributedSuite.ChildName:
                 DistributedSuite.Child(config, batch);
                 break;
+            case NoisyNeighbourSuite.ChildName:
+                NoisyNeighbourSuite.Child(config, batch);
+                break;
+            case NoisyNeighbourSuite.BurnName:
+                NoisyNeighbourSuite.Burn();
+                break;
             default:
-                throw new ArgumentException($"Unknown child suite '{suite}'; expected {StepTimeSuite.ChildName} or {MemorySuite.ChildName}.", nameof(suite));
+                throw new ArgumentException($"Unknown child suite '{suite}'; expected {StepTimeSuite.ChildName}, {MemorySuite.ChildName}, {DistributedSuite.ChildName}, {NoisyNeighbourSuite.ChildName} or {NoisyNeighbourSuite.BurnName}.", nameof(suite));
         }
     }
 

@@ -15,7 +15,7 @@ internal static class TransformThroughputSuite
 {
     private const int Batch = 64;
 
-    private sealed class TextRow
+    internal sealed class TextRow
     {
         public string Text { get; set; } = string.Empty;
 
@@ -53,7 +53,7 @@ internal static class TransformThroughputSuite
         report.Section("d) ML.NET Transform vs raw encoder", text.ToString());
     }
 
-    private static int Consume(IDataView view)
+    internal static int Consume(IDataView view)
     {
         var column = view.Schema["Embedding"];
         using var cursor = view.GetRowCursor(new[] { column });
@@ -69,7 +69,7 @@ internal static class TransformThroughputSuite
         return rows;
     }
 
-    private static string[] Sentences(int count, int seed)
+    internal static string[] Sentences(int count, int seed)
     {
         string[] words = ["the", "a", "model", "learns", "text", "vector", "search", "query", "document", "fast", "slow", "memory", "batch", "chunk", "gradient", "cache", "encoder", "token", "cluster", "similar", "different", "question", "answer", "data", "view", "column", "train", "loss", "weights", "layer"];
         var random = new Random(seed);

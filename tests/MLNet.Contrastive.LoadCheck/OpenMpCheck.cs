@@ -11,6 +11,7 @@ internal static class OpenMpCheck
         using var a = torch.ones(256, 256);
         using var b = torch.mm(a, a).sum();
         Console.WriteLine($"OMP_WAIT_POLICY={TorchRuntime.OpenMpWaitPolicy ?? "<unset>"}");
+        Console.WriteLine($"GOMP_SPINCOUNT={TorchRuntime.OpenMpSpinCount ?? "<unset>"}");
         Console.WriteLine($"IntraOpThreads={TorchRuntime.IntraOpThreads}");
         Console.WriteLine($"Sum={b.item<float>()}");
         return 0;

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 // Usage: MLNet.Contrastive.LoadCheck <model.zip> <texts.tsv> <input column> <output column> <result file>
 // Writes one line per text: the vector's float bits as hexadecimal, separated by spaces.
 // Usage: MLNet.Contrastive.LoadCheck --openmp
-// Builds an encoder directly (no TorchRuntime call: the library's module initializer must have set the OpenMP policy
+// Builds an encoder directly (no TorchRuntime call: the library's module initializer must have set the OpenMP setting
 // before libtorch loads), runs one parallel operation and prints what the native environment and libtorch hold.
 if (args is ["--openmp"])
 {

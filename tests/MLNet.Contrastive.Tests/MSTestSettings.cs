@@ -8,8 +8,8 @@ namespace MLNet.Contrastive.Tests;
 public static class AssemblySetup
 {
     /// <summary>
-    /// Some tests call TorchSharp before any type of the library: loading the library first puts its OpenMP wait
-    /// policy into the native environment before libgomp loads, as in an application that uses the library first.
+    /// Some tests call TorchSharp before any type of the library: loading the library first puts its OpenMP spin
+    /// limit into the native environment before libgomp loads, as in an application that uses the library first.
     /// </summary>
     /// <param name="context">The test context (unused).</param>
     [AssemblyInitialize]

@@ -4,20 +4,30 @@ using System.Reflection;
 namespace MLNet.Contrastive.Tests.Native;
 
 /// <summary>
-/// The OpenMP wait policy must be in the native environment before libgomp loads, and libgomp reads it once: so the
-/// policy is checked in fresh child processes (the load-check program's <c>--openmp</c> mode), where libgomp itself
-/// prints what it read (<c>OMP_DISPLAY_ENV=VERBOSE</c>). libgomp shows an unset policy as 'PASSIVE' too, so the
-/// telling value is <c>GOMP_SPINCOUNT</c>: 0 under PASSIVE, 300000 when nothing is set, 3e10 under ACTIVE.
+/// The OpenMP spin limit must be in the native environment before libgomp loads, and libgomp reads it once: so it is
+/// checked in fresh child processes (the load-check program's <c>--openmp</c> mode), where libgomp itself prints what
+/// it read (<c>OMP_DISPLAY_ENV=VERBOSE</c>): <c>GOMP_SPINCOUNT</c> is 10000 with the library's default, 300000 with
+/// libgomp's own (nothing set), 0 under PASSIVE and 3e10 under ACTIVE.
 /// </summary>
 [TestClass]
 public sealed class OpenMpDefaultsTests
 {
     [TestMethod]
-    public void FreshProcess_NothingSet_LibgompReadsPassiveWithoutSpinning()
+    public void FreshProcess_NothingSet_LibgompReadsTheShortSpin()
     {
         var (stdout, stderr) = RunOpenMpCheck(new Dictionary<string, string?>());
 
-        StringAssert.Contains(stdout, "OMP_WAIT_POLICY=PASSIVE");
+        StringAssert.Contains(stdout, "OMP_WAIT_POLICY=<unset>");
+        StringAssert.Contains(stdout, "GOMP_SPINCOUNT=10000");
+        StringAssert.Contains(stderr, "GOMP_SPINCOUNT = '10000'");
+    }
+
+    [TestMethod]
+    public void FreshProcess_UserSetPassive_KeepsItWithoutASpinCount()
+    {
+        var (stdout, stderr) = RunOpenMpCheck(new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "PASSIVE" });
+
+        StringAssert.Contains(stdout, "GOMP_SPINCOUNT=<unset>");
         StringAssert.Contains(stderr, "OMP_WAIT_POLICY = 'PASSIVE'");
         StringAssert.Contains(stderr, "GOMP_SPINCOUNT = '0'");
     }
@@ -28,17 +38,18 @@ public sealed class OpenMpDefaultsTests
         var (stdout, stderr) = RunOpenMpCheck(new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "ACTIVE" });
 
         StringAssert.Contains(stdout, "OMP_WAIT_POLICY=ACTIVE");
+        StringAssert.Contains(stdout, "GOMP_SPINCOUNT=<unset>");
         StringAssert.Contains(stderr, "OMP_WAIT_POLICY = 'ACTIVE'");
         StringAssert.Contains(stderr, "GOMP_SPINCOUNT = '30000000000'");
     }
 
     [TestMethod]
-    public void FreshProcess_UserSetSpinCount_LeavesThePolicyUnset()
+    public void FreshProcess_UserSetSpinCount_KeepsIt()
     {
-        // GOMP_SPINCOUNT overrides any wait policy in libgomp, so a user who sets it keeps libgomp's own behaviour.
         var (stdout, stderr) = RunOpenMpCheck(new Dictionary<string, string?> { ["GOMP_SPINCOUNT"] = "300000" });
 
         StringAssert.Contains(stdout, "OMP_WAIT_POLICY=<unset>");
+        StringAssert.Contains(stdout, "GOMP_SPINCOUNT=300000");
         StringAssert.Contains(stderr, "GOMP_SPINCOUNT = '300000'");
     }
 
@@ -52,16 +63,16 @@ public sealed class OpenMpDefaultsTests
     }
 
     [TestMethod]
-    public void TestHost_NativeEnvironment_HoldsThePolicyDotNetReports()
+    public void TestHost_NativeEnvironment_HoldsTheSettingDotNetReports()
     {
         // This process loaded the library (and libtorch) long ago: whatever the runner set, the native copy that
-        // libgomp read agrees with .NET's, and it is PASSIVE unless the runner chose a policy or a spin count.
+        // libgomp read agrees with .NET's, and the spin count is 10000 unless the runner chose a policy or a spin count.
         TorchRuntime.EnsureLoaded();
-        var policy = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
-        Assert.AreEqual(policy, TorchRuntime.OpenMpWaitPolicy);
-        if (OpenMpDefaults.AppliedWaitPolicy is not null)
+        Assert.AreEqual(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), TorchRuntime.OpenMpWaitPolicy);
+        Assert.AreEqual(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT"), TorchRuntime.OpenMpSpinCount);
+        if (OpenMpDefaults.AppliedSpinCount is not null)
         {
-            Assert.AreEqual("PASSIVE", policy);
+            Assert.AreEqual("10000", TorchRuntime.OpenMpSpinCount);
         }
     }
 
@@ -94,7 +105,7 @@ public sealed class OpenMpDefaultsTests
         start.ArgumentList.Add(loadCheck);
         start.ArgumentList.Add("--openmp");
 
-        // This test host's own environment holds the policy the library set here; the child must start clean.
+        // This test host's own environment holds the spin count the library set here; the child must start clean.
         foreach (var name in new[] { "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS" })
         {
             start.Environment.Remove(name);
