@@ -110,7 +110,7 @@ internal static class DistributedSuite
         }
     }
 
-    private static Dictionary<string, string> Threads(int threads) => new()
+    private static Dictionary<string, string?> Threads(int threads) => new()
     {
         ["MLNET_BENCH_THREADS"] = threads.ToString(CultureInfo.InvariantCulture),
         ["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture),
@@ -157,7 +157,7 @@ internal static class DistributedSuite
         return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 
-    private static Dictionary<string, double>? TryRunUnderMpi(int ranks, string[] arguments, IReadOnlyDictionary<string, string> environment, out string failure)
+    private static Dictionary<string, double>? TryRunUnderMpi(int ranks, string[] arguments, IReadOnlyDictionary<string, string?> environment, out string failure)
     {
         failure = string.Empty;
         var info = new ProcessStartInfo("mpiexec.hydra") { RedirectStandardOutput = true, UseShellExecute = false };
