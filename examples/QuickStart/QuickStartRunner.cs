@@ -44,6 +44,9 @@ public static class QuickStartRunner
         var mlContext = new MLContext(seed: options.Seed);
         var trainView = QuickStartTraining.ToDataView(mlContext, data.TrainPairs, out int negatives);
         var printer = new ProgressPrinter(output, options.LiveProgressLine);
+        if (!options.FromScratch)
+            return MainJob.Run(options, output, data, mlContext, trainView, negatives, printer, Phase, timings);
+
         var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, printer);
 
         output.WriteLine("2. Baselines on the test set");
@@ -57,10 +60,7 @@ public static class QuickStartRunner
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
         Phase("baselines");
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"3. Training: {options.Encoder} encoder, width {options.Width}{(options.Encoder == MLNet.Contrastive.Encoders.EncoderKind.Transformer ? $", {options.Layers} layers" : "")}, " +
-            $"{options.MaxTokens} tokens, InfoNCE (τ 0.05), batch {options.BatchSize} in chunks of {options.ChunkSize} (gradient cache), " +
-            $"{options.Epochs} epoch(s), {data.TrainPairs.Count} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}"));
+        output.WriteLine(TrainingLine(options, data.TrainPairs.Count, negatives));
         TrainingSummary summary;
         string modelPath = Path.GetFullPath(options.OutputPath);
         using (var model = mlContext.Transforms.ContrastiveEmbedding(estimatorOptions).Fit(trainView))
@@ -105,4 +105,10 @@ public static class QuickStartRunner
             (loaded as IDisposable)?.Dispose();
         }
     }
+
+    /// <summary>The line that announces a from-scratch training run.</summary>
+    internal static string TrainingLine(QuickStartOptions options, int pairs, int negatives) => string.Create(CultureInfo.InvariantCulture,
+        $"3. Training: {options.Encoder} encoder, width {options.Width}{(options.Encoder == MLNet.Contrastive.Encoders.EncoderKind.Transformer ? $", {options.Layers} layers" : "")}, " +
+        $"{options.MaxTokens} tokens, InfoNCE (τ 0.05), batch {options.BatchSize} in chunks of {options.ChunkSize} (gradient cache), " +
+        $"{options.Epochs} epoch(s), {pairs} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}");
 }
