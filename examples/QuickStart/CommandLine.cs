@@ -22,11 +22,11 @@ public static class CommandLine
           --quick                reduced mode, from scratch: 1000 members, 2 short epochs, batch 128 (about a minute)
         Fine-tuning MiniLM (the default)
           --from-scratch         only train a small model from scratch, compared with its untrained self and TF-IDF
-          --finetune-pairs <n>   training pairs (seeded sample) that fine-tune MiniLM (default 4096)
+          --finetune-pairs <n>   training pairs (seeded sample) that fine-tune MiniLM (default 8192)
           --finetune-epochs <n>  epochs of fine-tuning (default 1)
           --finetune-batch <n>   contrastive batch of fine-tuning (default 128)
           --finetune-chunk <n>   gradient-cache chunk of fine-tuning (default 32)
-          --finetune-lr <x>      peak learning rate of fine-tuning (default 5e-5)
+          --finetune-lr <x>      peak learning rate of fine-tuning (default 1e-4)
           --finetune-max-tokens <n>  tokens per text for MiniLM (default 48)
           --frozen-layers <n>    MiniLM layers frozen, from the bottom (0 to 6, default 2)
         Training from scratch

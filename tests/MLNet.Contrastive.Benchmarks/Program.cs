@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MLNet.Contrastive.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d]</c> writes
+/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,e]</c> writes
 /// docs/benchmarks.md. <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
 /// A parent process runs the suites; suites a and b re-run this program as a child per batch size
 /// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own.
@@ -23,7 +23,7 @@ internal static class Program
             return 0;
         }
 
-        var suites = Option(args, "--suites")?.Split(',') ?? ["a", "b", "c", "d"];
+        var suites = Option(args, "--suites")?.Split(',') ?? ["a", "b", "c", "d", "e"];
         var path = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
         var report = new Report(config.Quick);
         if (suites.Contains("a"))
@@ -44,6 +44,11 @@ internal static class Program
         if (suites.Contains("d"))
         {
             TransformThroughputSuite.Run(report, config);
+        }
+
+        if (suites.Contains("e"))
+        {
+            MiniLmSuite.Run(report, config);
         }
 
         report.Write(path);

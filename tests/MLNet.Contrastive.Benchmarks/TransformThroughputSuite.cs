@@ -69,7 +69,7 @@ internal static class TransformThroughputSuite
         return rows;
     }
 
-    private static string[] Sentences(int count, int seed)
+    internal static string[] Sentences(int count, int seed)
     {
         string[] words = ["the", "a", "model", "learns", "text", "vector", "search", "query", "document", "fast", "slow", "memory", "batch", "chunk", "gradient", "cache", "encoder", "token", "cluster", "similar", "different", "question", "answer", "data", "view", "column", "train", "loss", "weights", "layer"];
         var random = new Random(seed);

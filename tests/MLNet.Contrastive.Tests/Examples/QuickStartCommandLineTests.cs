@@ -47,6 +47,38 @@ public sealed class QuickStartCommandLineTests
     }
 
     [TestMethod]
+    public void Parse_NoArguments_FineTunesMiniLMAndQuickStaysFromScratch()
+    {
+        Assert.IsFalse(CommandLine.Parse([])!.FromScratch, "the main job starts from MiniLM");
+        Assert.IsTrue(CommandLine.Parse(["--quick"])!.FromScratch, "the reduced mode trains from scratch only");
+        Assert.IsTrue(CommandLine.Parse(["--from-scratch"])!.FromScratch);
+    }
+
+    [TestMethod]
+    public void Parse_FineTuneOptions_AreRead()
+    {
+        var options = CommandLine.Parse(["--finetune-pairs", "1000", "--finetune-epochs", "2", "--finetune-batch", "64",
+            "--finetune-chunk", "16", "--finetune-lr", "3e-5", "--finetune-max-tokens", "32", "--frozen-layers", "4"])!;
+        Assert.AreEqual(1000, options.FineTunePairs);
+        Assert.AreEqual(2, options.FineTuneEpochs);
+        Assert.AreEqual(64, options.FineTuneBatchSize);
+        Assert.AreEqual(16, options.FineTuneChunkSize);
+        Assert.AreEqual(3e-5, options.FineTuneLearningRate, 1e-18);
+        Assert.AreEqual(32, options.FineTuneMaxTokens);
+        Assert.AreEqual(4, options.FrozenLayers);
+    }
+
+    [TestMethod]
+    [DataRow(new[] { "--frozen-layers", "7" }, "--frozen-layers")]
+    [DataRow(new[] { "--finetune-lr", "0" }, "--finetune-lr")]
+    [DataRow(new[] { "--finetune-pairs", "0" }, "--finetune-pairs")]
+    public void Parse_InvalidFineTuneOption_ThrowsNamingIt(string[] args, string option)
+    {
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => CommandLine.Parse(args));
+        Assert.AreEqual(option, e.ParamName);
+    }
+
+    [TestMethod]
     public void Parse_Help_ReturnsNull() => Assert.IsNull(CommandLine.Parse(["--help"]));
 
     [TestMethod]
