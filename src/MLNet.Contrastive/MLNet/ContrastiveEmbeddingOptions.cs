@@ -15,8 +15,9 @@ namespace MLNet.Contrastive.MLNet;
 /// <para>The defaults are the recipe docs/getting-started.md and docs/experiments.md measured for training from scratch
 /// on a CPU: the static encoder, batches of 512 pairs in gradient-cache chunks of 64, 3 epochs, AdamW at 1e-3 with 10%
 /// warm-up, InfoNCE at temperature 0.05 (the measured runs also used <see cref="MaxTokens"/> = 48). A Transformer from
-/// scratch learned better at 5e-4 and twice the epochs there; fine-tuning a pretrained checkpoint needs a far smaller
-/// rate (2e-5 to 5e-5 is usual).</para>
+/// scratch learned better at 5e-4 and twice the epochs there. From a pretrained checkpoint the learning rate defaults
+/// to 2e-5, with the same warm-up, weight decay 0.01 (not on biases and LayerNorm) and temperature; see
+/// docs/pretrained.md, "Fine-tuning".</para>
 /// </remarks>
 public sealed class ContrastiveEmbeddingOptions
 {
@@ -186,10 +187,31 @@ public sealed class ContrastiveEmbeddingOptions
     public int Epochs { get; set; } = 3;
 
     /// <summary>
-    /// Gets or sets the peak learning rate of AdamW. Default is 1e-3 (training from scratch; use 2e-5 to 5e-5 to
-    /// fine-tune a <see cref="PretrainedCheckpointDirectory"/>).
+    /// Gets or sets the peak learning rate of AdamW. Default is <see langword="null"/>: 1e-3 from scratch, 2e-5 for a
+    /// pretrained start (<see cref="PretrainedModelPath"/> or <see cref="PretrainedCheckpointDirectory"/>), the usual
+    /// fine-tuning rate of BERT-style encoders (a from-scratch rate would wipe out what the checkpoint knows).
     /// </summary>
-    public double LearningRate { get; set; } = 1e-3;
+    public double? LearningRate { get; set; }
+
+    /// <summary>
+    /// Gets or sets AdamW's decoupled weight decay, applied to every trainable weight except biases and LayerNorm
+    /// parameters (as in BERT's and sentence-transformers' recipes). Default is 0.01.
+    /// </summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the token, position and type embeddings are frozen (not updated) during
+    /// training; useful when fine-tuning a pretrained model on little data. Default is <see langword="false"/>.
+    /// </summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many of the lowest Transformer layers are frozen during training. Autograd then records nothing
+    /// below the lowest trainable layer, so the backward pass is cheaper (docs/pretrained.md, "Fine-tuning"). At most
+    /// the encoder's layer count (the static encoder has none); checked when <see cref="ContrastiveEmbeddingEstimator.Fit"/>
+    /// builds the model. Default is 0.
+    /// </summary>
+    public int FrozenLayers { get; set; }
 
     /// <summary>Gets or sets the fraction of steps of linear warm-up, in [0, 1). Default is 0.1.</summary>
     public double WarmupRatio { get; set; } = 0.1;

@@ -8,6 +8,12 @@ internal static class OptionsValidator
     /// <summary>The default output column, embedded from the anchor column.</summary>
     internal const string DefaultOutputColumnName = "Embedding";
 
+    /// <summary>The learning rate from scratch when none is chosen.</summary>
+    internal const double DefaultLearningRate = 1e-3;
+
+    /// <summary>The learning rate from a pretrained model when none is chosen.</summary>
+    internal const double DefaultPretrainedLearningRate = 2e-5;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     internal static void Validate(ContrastiveEmbeddingOptions o)
     {
@@ -143,9 +149,27 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.Dropout), o.Dropout, "Expected a dropout probability in [0, 1).");
         }
 
-        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate))
+        if (o.LearningRate is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
         {
-            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "Expected a finite learning rate > 0.");
+            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), rate, "Expected a finite learning rate > 0, or null for the default.");
+        }
+
+        if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "Expected a finite weight decay >= 0.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(o.FrozenLayers, nameof(o.FrozenLayers));
+        if (o.FrozenLayers > 0 && fromScratch && o.EncoderKind == Encoders.EncoderKind.Static)
+        {
+            throw new ArgumentException(
+                $"FrozenLayers ({o.FrozenLayers}) needs a Transformer: the static encoder has no layers to freeze.", nameof(o.FrozenLayers));
+        }
+
+        if (fromScratch && o.EncoderKind == Encoders.EncoderKind.Transformer && o.FrozenLayers > o.Layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.FrozenLayers), o.FrozenLayers,
+                $"At most Layers ({o.Layers}) can be frozen.");
         }
 
         if (!(o.WarmupRatio >= 0 && o.WarmupRatio < 1))
@@ -153,6 +177,10 @@ internal static class OptionsValidator
             throw new ArgumentOutOfRangeException(nameof(o.WarmupRatio), o.WarmupRatio, "Expected a warm-up ratio in [0, 1).");
         }
     }
+
+    /// <summary>The learning rate a run uses: the option, else 1e-3 from scratch and 2e-5 from a pretrained model.</summary>
+    internal static double LearningRate(ContrastiveEmbeddingOptions o) =>
+        o.LearningRate ?? (o.PretrainedModelPath is null && o.PretrainedCheckpointDirectory is null ? DefaultLearningRate : DefaultPretrainedLearningRate);
 
     /// <summary>The prefix of each output column of <paramref name="o"/> (a validated copy): query or document.</summary>
     internal static string[] ColumnPrefixes(ContrastiveEmbeddingOptions o) => o.Columns!
@@ -197,6 +225,9 @@ internal static class OptionsValidator
         TransformBatchSize = o.TransformBatchSize,
         Epochs = o.Epochs,
         LearningRate = o.LearningRate,
+        WeightDecay = o.WeightDecay,
+        FreezeEmbeddings = o.FreezeEmbeddings,
+        FrozenLayers = o.FrozenLayers,
         WarmupRatio = o.WarmupRatio,
         Seed = o.Seed,
         Device = o.Device,

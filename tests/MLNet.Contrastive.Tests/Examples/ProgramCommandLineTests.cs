@@ -40,7 +40,7 @@ public sealed class ProgramCommandLineTests
         var parent = BenchmarkCommandLine.Parse(["--quick", "--suites", "a, d", "--out", "/tmp/b.md"])!;
         var child = BenchmarkCommandLine.Parse(BenchmarkProgram.ChildArguments(BenchmarkConfig.QuickRun, "memory", 128))!;
 
-        CollectionAssert.AreEqual(new[] { "a", "b", "c", "d", "g" }, defaults.Suites, "f (MPI) only when asked for");
+        CollectionAssert.AreEqual(new[] { "a", "b", "c", "d", "e", "g" }, defaults.Suites, "f (MPI) only when asked for");
         Assert.IsNull(defaults.ChildSuite);
         CollectionAssert.AreEqual(new[] { "a", "d" }, parent.Suites);
         Assert.IsTrue(parent.Quick);

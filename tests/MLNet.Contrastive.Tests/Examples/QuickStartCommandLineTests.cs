@@ -56,7 +56,7 @@ public sealed class QuickStartCommandLineTests
     public void Usage_Generated_ListsEveryOptionWithItsDefault()
     {
         var usage = CommandLine.Usage;
-        foreach (var option in new[] { "--data", "--docs", "--max-members", "--quick", "--epochs", "--batch", "--chunk", "--encoder", "--width",
+        foreach (var option in new[] { "--data", "--docs", "--max-members", "--quick", "--from-scratch", "--finetune-pairs", "--frozen-layers", "--epochs", "--batch", "--chunk", "--encoder", "--width",
                      "--layers", "--max-tokens", "--lr", "--seed", "--output", "--max-test-docs", "--search", "--help" })
         {
             StringAssert.Contains(usage, option);
@@ -72,6 +72,39 @@ public sealed class QuickStartCommandLineTests
         var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(["--max-tokens", "2"]));
         StringAssert.Contains(e.Message, "Option '--max-tokens' expects an integer >= 4, got 2.");
         Assert.AreEqual("--max-tokens", e.ParamName);
+    }
+
+    [TestMethod]
+    public void Parse_NoArguments_FineTunesMiniLMAndQuickStaysFromScratch()
+    {
+        Assert.IsFalse(CommandLine.Parse([])!.FromScratch, "the main job starts from MiniLM");
+        Assert.IsTrue(CommandLine.Parse(["--quick"])!.FromScratch, "the reduced mode trains from scratch only");
+        Assert.IsTrue(CommandLine.Parse(["--from-scratch"])!.FromScratch);
+    }
+
+    [TestMethod]
+    public void Parse_FineTuneOptions_AreRead()
+    {
+        var options = CommandLine.Parse(["--finetune-pairs", "1000", "--finetune-epochs", "2", "--finetune-batch", "64",
+            "--finetune-chunk", "16", "--finetune-lr", "3e-5", "--finetune-max-tokens", "32", "--frozen-layers", "4"])!;
+        Assert.AreEqual(1000, options.FineTunePairs);
+        Assert.AreEqual(2, options.FineTuneEpochs);
+        Assert.AreEqual(64, options.FineTuneBatchSize);
+        Assert.AreEqual(16, options.FineTuneChunkSize);
+        Assert.AreEqual(3e-5, options.FineTuneLearningRate, 1e-18);
+        Assert.AreEqual(32, options.FineTuneMaxTokens);
+        Assert.AreEqual(4, options.FrozenLayers);
+    }
+
+    [TestMethod]
+    [DataRow(new[] { "--frozen-layers", "7" }, "--frozen-layers")]
+    [DataRow(new[] { "--finetune-lr", "0" }, "--finetune-lr")]
+    [DataRow(new[] { "--finetune-pairs", "0" }, "--finetune-pairs")]
+    public void Parse_InvalidFineTuneOption_ThrowsNamingIt(string[] args, string option)
+    {
+        // The parser's validators throw ArgumentException, QuickStartOptions.Validate an ArgumentOutOfRangeException: both name the option.
+        var e = Assert.Throws<ArgumentException>(() => CommandLine.Parse(args));
+        Assert.AreEqual(option, e.ParamName);
     }
 
     [TestMethod]

