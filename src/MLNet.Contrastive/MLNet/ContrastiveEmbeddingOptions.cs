@@ -23,7 +23,9 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>
     /// Gets or sets the name of an optional group column (text or integer): rows of one group are never negatives of
-    /// each other. Default is <see langword="null"/> (no groups).
+    /// each other. A missing text value (null, empty or white space) means the row is in no group: it is every other
+    /// row's negative. If every row has the same group (and no hard negative), no row has a negative and Fit throws.
+    /// Default is <see langword="null"/> (no groups).
     /// </summary>
     public string? GroupColumnName { get; set; }
 

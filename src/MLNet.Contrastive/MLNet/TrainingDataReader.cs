@@ -80,17 +80,27 @@ internal static class TrainingDataReader
             throw host.Except("The training data has no rows.");
         }
 
+        if (group is { } only && groupIds.Count == 1 && examples.All(e => e.Group is not null)
+            && (options.NegativeColumnNames.Length == 0 || options.Loss == Losses.LossKind.SymmetricInfoNce))
+        {
+            throw host.Except(
+                $"Every row of the training data has the same value in group column '{only.Name}' ('{groupIds.Keys.Single()}'): rows of one group are never each other's negatives, so no row has a negative and nothing would be learned. Give rows distinct groups, leave the group value empty for rows in no group, or add hard negatives.");
+        }
+
         return new TokenizedTrainingData(examples, truncated);
     }
 
-    private static Func<string>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    // A text group value that is missing (null, empty or white space) means "no group": null, so the row is
+    // everyone's negative (the trainer gives it an id of its own), rather than one shared group "" in which no row
+    // would be another's negative. Integer columns have no missing value in ML.NET.
+    private static Func<string?>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         var type = column.Type;
         if (type is TextDataViewType)
         {
             var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
             var v = default(ReadOnlyMemory<char>);
-            return () => { getter(ref v); return v.ToString(); };
+            return () => { getter(ref v); return v.Span.IsWhiteSpace() ? null : v.ToString(); };
         }
 
         return type.RawType switch
@@ -103,7 +113,7 @@ internal static class TrainingDataReader
         };
     }
 
-    private static Func<string> Number<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<string?> Number<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
         where T : IFormattable
     {
         var getter = cursor.GetGetter<T>(column);
