@@ -64,7 +64,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
     /// <param name="input">The training data: text anchor, positive and negative columns, optionally a group column.</param>
     /// <returns>The fitted transformer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type, or MaxTokens exceeds a pretrained checkpoint's position table.</exception>
     /// <exception cref="InvalidOperationException">A training text is null or empty (the message names column and row), or there are no rows.</exception>
     /// <exception cref="OperationCanceledException">The options' cancellation token, or the MLContext, cancelled training; no model is returned.</exception>
     public ContrastiveEmbeddingTransformer Fit(IDataView input)

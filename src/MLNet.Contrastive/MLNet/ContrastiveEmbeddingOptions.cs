@@ -66,7 +66,12 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 
-    /// <summary>Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default is 128.</summary>
+    /// <summary>
+    /// Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. For a
+    /// Transformer it is at most the position table (<see cref="AttentionBudget.MaxPositions"/> = 8192 from scratch, the
+    /// checkpoint's <c>max_position_embeddings</c> otherwise) and at most <c>sqrt(AttentionBudget.MaxScores / Heads)</c>.
+    /// Default is 128.
+    /// </summary>
     public int MaxTokens { get; set; } = 128;
 
     /// <summary>Gets or sets the size of the output embeddings. Default is 128.</summary>

@@ -14,11 +14,20 @@ namespace MLNet.Contrastive.MLNet;
 internal static class EmbeddingTraining
 {
     /// <summary>Builds the tokenizer the options ask for: a user's tokenizer, else what <see cref="EmbeddingModel.CreateTokenizer"/> builds.</summary>
-    internal static TextTokenizer CreateTokenizer(ContrastiveEmbeddingOptions options) =>
-        options.Tokenizer is { } tokenizer && options.PretrainedCheckpointDirectory is null
+    internal static TextTokenizer CreateTokenizer(ContrastiveEmbeddingOptions options)
+    {
+        if (options.PretrainedCheckpointDirectory is { } directory)
+        {
+            // MaxTokens must fit the checkpoint's position table (the same rule as for a new Transformer).
+            var config = BertCheckpoint.ReadConfig(Path.Combine(directory, BertCheckpoint.ConfigFileName));
+            AttentionBudget.CheckMaxTokens(options.MaxTokens, config.MaxLength, config.HeadCount, nameof(options.MaxTokens));
+        }
+
+        return options.Tokenizer is { } tokenizer && options.PretrainedCheckpointDirectory is null
             // A user's tokenizer: the embedding table is always compacted to the ids seen in training, so its size is not needed.
             ? TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, options.MaxTokens)
             : EmbeddingModel.CreateTokenizer(ModelOptions(options, seed: null));
+    }
 
     /// <summary>Builds the model, trains it on <paramref name="training"/>, and returns it with a summary. No model leaks on failure.</summary>
     internal static (EmbeddingModel Model, TrainingSummary Summary) Train(

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Contrastive.Encoders;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -76,6 +77,12 @@ internal static class OptionsValidator
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
+        }
+
+        if (o.EncoderKind == EncoderKind.Transformer && o.PretrainedCheckpointDirectory is null)
+        {
+            // A new Transformer's position table is MaxTokens long; a checkpoint's is checked when Fit reads its config.
+            AttentionBudget.CheckMaxTokens(o.MaxTokens, AttentionBudget.MaxPositions, o.Heads, nameof(o.MaxTokens));
         }
 
         if (!(o.Temperature > 0f) || float.IsInfinity(o.Temperature))

@@ -83,8 +83,8 @@ public sealed class GradientCache
     {
         Validate(queries, documents, negativesPerQuery);
         using var scope = NewDisposeScope();
-        var queryPlan = ChunkPlan.Create(queries, queryChunkSize, sortByLength);
-        var documentPlan = ChunkPlan.Create(documents, documentChunkSize, sortByLength);
+        var queryPlan = ChunkPlan.Create(queries, queryChunkSize, sortByLength, AttentionBudget.ScoresPerSquaredLength(queryEncoder, withAutograd: true));
+        var documentPlan = ChunkPlan.Create(documents, documentChunkSize, sortByLength, AttentionBudget.ScoresPerSquaredLength(documentEncoder, withAutograd: true));
         var clock = Stopwatch.StartNew();
 
         var queryEmbeddings = ForwardNoGrad(queryEncoder, EncoderSide.Query, queries, queryPlan, step);
@@ -128,7 +128,7 @@ public sealed class GradientCache
         CheckTexts(texts, nameof(texts), 1);
         using var scope = NewDisposeScope();
         var (encoder, chunkSize) = side == EncoderSide.Query ? (queryEncoder, queryChunkSize) : (documentEncoder, documentChunkSize);
-        var plan = ChunkPlan.Create(texts, chunkSize, sortByLength);
+        var plan = ChunkPlan.Create(texts, chunkSize, sortByLength, AttentionBudget.ScoresPerSquaredLength(encoder, withAutograd: true));
         return Encode(encoder, side, texts, plan, step).MoveToOuterDisposeScope();
     }
 
