@@ -71,12 +71,28 @@ internal static class OptionsValidator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.FeedForwardWidth, nameof(o.FeedForwardWidth));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.MaxTokens, nameof(o.MaxTokens));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.EmbeddingDimension, nameof(o.EmbeddingDimension));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
+        if (o.BatchSize < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 2: each row's negatives are the other rows of its batch.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
+        }
+
+        if (o.PretrainedCheckpointDirectory is not null && o.EncoderKind != EncoderKind.Transformer)
+        {
+            throw new ArgumentException(
+                $"EncoderKind is {o.EncoderKind} but PretrainedCheckpointDirectory is set: a BERT checkpoint is a Transformer; set EncoderKind = Transformer or leave PretrainedCheckpointDirectory null.",
+                nameof(o.EncoderKind));
+        }
+
+        if (o.MaxTokens < 2 && (o.VocabularyPath is not null || o.PretrainedCheckpointDirectory is not null))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.MaxTokens), o.MaxTokens, "MaxTokens must be at least 2 with a BERT vocabulary: every text starts with [CLS] and ends with [SEP].");
         }
 
         if (o.EncoderKind == EncoderKind.Transformer && o.PretrainedCheckpointDirectory is null)

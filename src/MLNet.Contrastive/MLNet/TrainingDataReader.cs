@@ -16,8 +16,15 @@ internal sealed record TokenizedTrainingData(IReadOnlyList<ContrastiveExample> E
 /// </summary>
 internal static class TrainingDataReader
 {
-    /// <summary>Reads and tokenizes every row; a row whose anchor, positive or negative is missing or blank is an error naming column and row.</summary>
-    internal static TokenizedTrainingData Read(IHost host, IDataView data, ContrastiveEmbeddingOptions options, TextTokenizer tokenizer, CancellationToken cancellation)
+    /// <summary>How errors name the training data.</summary>
+    internal const string TrainingDataName = "training data";
+
+    /// <summary>How errors name <see cref="ContrastiveEmbeddingOptions.ValidationData"/>.</summary>
+    internal const string ValidationDataName = "validation data (ValidationData)";
+
+    /// <summary>Reads and tokenizes every row; a row whose anchor, positive or negative is missing or blank is an error naming data, column and row.</summary>
+    internal static TokenizedTrainingData Read(
+        IHost host, IDataView data, ContrastiveEmbeddingOptions options, TextTokenizer tokenizer, CancellationToken cancellation, string dataName = TrainingDataName)
     {
         var schema = data.Schema;
         var textColumns = new List<DataViewSchema.Column> { schema[options.AnchorColumnName], schema[options.PositiveColumnName] };
@@ -52,7 +59,7 @@ internal static class TrainingDataReader
                 if (value.Span.IsWhiteSpace())
                 {
                     throw host.Except(
-                        $"Row {row} of column '{textColumns[i].Name}' has no text (null, empty or white space); every training text must be non-empty.");
+                        $"Row {row} of column '{textColumns[i].Name}' of the {dataName} has no text (null, empty or white space); every text must be non-empty.");
                 }
 
                 ids[i] = tokenizer.Encode(value.ToString(), out var cut);
@@ -77,10 +84,10 @@ internal static class TrainingDataReader
 
         if (examples.Count == 0)
         {
-            throw host.Except("The training data has no rows.");
+            throw host.Except($"The {dataName} has no rows.");
         }
 
-        if (group is { } only && groupIds.Count == 1 && examples.All(e => e.Group is not null)
+        if (dataName == TrainingDataName && group is { } only && groupIds.Count == 1 && examples.All(e => e.Group is not null)
             && (options.NegativeColumnNames.Length == 0 || options.Loss == Losses.LossKind.SymmetricInfoNce))
         {
             throw host.Except(
