@@ -20,7 +20,7 @@ namespace MLNet.Contrastive.MLNet;
 /// Saved with <c>mlContext.Model.Save</c> and loaded with <c>mlContext.Model.Load</c> in any process, with no
 /// registration call (see docs/persistence.md). Dispose it to free the model's native memory.
 /// </remarks>
-public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, ITransformer, IDisposable
+public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, ITransformer, IDisposable
 {
     internal const string LoaderSignature = "ContrastiveEmbedding";
     internal const string UserName = "Contrastive Embedding Transformer";
