@@ -82,6 +82,12 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         using var channel = _host.Start("Training contrastive embedding");
         using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
         var tokenizer = EmbeddingTraining.CreateTokenizer(_options);
+        if (_options.Tokenizer is not null && _options.PretrainedCheckpointDirectory is null)
+        {
+            channel.Warning(
+                "The model is trained with a Tokenizer instance, so it will transform but cannot be saved (mlContext.Model.Save throws NotSupportedException). To get a savable model, set VocabularyPath to the tokenizer's vocab.txt (BERT WordPiece) instead of Tokenizer, or leave both null for the built-in cl100k_base.");
+        }
+
         var training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
         var validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation, TrainingDataReader.ValidationDataName) : null;
         if (training.Examples.Count < 2 && _options.Epochs > 0)

@@ -206,7 +206,7 @@ public sealed class TextTokenizer
         if (Kind == TokenizerKind.Custom)
         {
             throw new NotSupportedException(
-                $"A tokenizer of type '{Tokenizer.GetType().FullName}' supplied as an instance cannot be saved: create it with TextTokenizer.FromBertVocabulary or TextTokenizer.Cl100kBase to make the model persistable.");
+                $"A tokenizer of type '{Tokenizer.GetType().FullName}' supplied as an instance cannot be saved: create it with TextTokenizer.FromBertVocabulary or TextTokenizer.Cl100kBase to make the model persistable (in ContrastiveEmbeddingOptions: set VocabularyPath to the vocab.txt instead of Tokenizer, or leave both null for cl100k_base).");
         }
 
         writer.Write((byte)Kind);

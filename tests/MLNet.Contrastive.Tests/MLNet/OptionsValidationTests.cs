@@ -107,4 +107,22 @@ public sealed class OptionsValidationTests
 
         StringAssert.Contains(e.Message, "Row 2 of column 'Positive' of the validation data");
     }
+
+    [TestMethod]
+    public void Fit_TokenizerInstance_WarnsWithAdviceTheOptionsCanTake()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        mlContext.Log += (_, e) => { lock (warnings) { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) { warnings.Add(e.Message); } } };
+        var options = TestData.Options();
+        options.Tokenizer = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base");
+
+        using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(TestData.View(mlContext, TestData.Rows(4)));
+
+        lock (warnings)
+        {
+            var warning = warnings.Single(w => w.Contains("cannot be saved", StringComparison.Ordinal));
+            StringAssert.Contains(warning, "set VocabularyPath");
+        }
+    }
 }

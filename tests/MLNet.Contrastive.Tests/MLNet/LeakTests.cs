@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MLNet.Contrastive.MLNet;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Contrastive.Tests.MLNet;
+
+[TestClass]
+[DoNotParallelize]
+public sealed class LeakTests
+{
+    [TestMethod]
+    public void FitTransformDispose_Repeated_OnlyTorchSharpsOwnTwoTensorsPerLinearAndLayerNormRemain()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = TestData.View(mlContext, TestData.Rows(16));
+        var options = TestData.Options();
+        options.LearnableTemperature = true;
+        int Cycle()
+        {
+            using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(data);
+            var rows = TestData.Vectors(transformer.Transform(data)).Length;
+            Assert.AreEqual(16, rows);
+            return transformer.Model.Encoder.modules().Count(m => m is Linear or LayerNorm);
+        }
+
+        static long LiveTensors()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return Tensor.TotalCount;
+        }
+
+        var modules = Cycle(); // warm-up: tokenizer caches, libtorch's own allocations
+        Cycle();
+        var before = LiveTensors();
+        var rssBefore = Process.GetCurrentProcess().Refresh2().WorkingSet64;
+        const int cycles = 4;
+        for (var i = 0; i < cycles; i++)
+        {
+            Cycle();
+        }
+
+        var grown = LiveTensors() - before;
+        var rssGrown = Process.GetCurrentProcess().Refresh2().WorkingSet64 - rssBefore;
+
+        // TorchSharp 0.107 keeps 2 tensor handles per nn.Linear / nn.LayerNorm after Dispose (their native memory is
+        // returned); everything the library creates itself (models, the learnable temperature, batches) must be gone.
+        Assert.AreEqual(2L * modules * cycles, grown, $"{modules} Linear/LayerNorm modules per model");
+        // RSS: a leak of one model per cycle would be several MB each; allow allocator noise of 40 MB over 4 cycles.
+        Assert.IsLessThan(40L << 20, rssGrown, $"RSS grew {rssGrown >> 20} MB over {cycles} cycles");
+    }
+}
+
+internal static class ProcessExtensions
+{
+    internal static Process Refresh2(this Process process)
+    {
+        process.Refresh();
+        return process;
+    }
+}
