@@ -23,7 +23,7 @@ public static class BertCheckpoint
     /// <returns>The options; adjust pooling, projection or normalisation with <c>with</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configPath"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A required key is missing or invalid (the message names file and key).</exception>
+    /// <exception cref="InvalidDataException">The file is not JSON, or a required key is missing or invalid (the message names file and key).</exception>
     /// <exception cref="NotSupportedException">The configuration uses an activation or position embedding this encoder lacks.</exception>
     public static TransformerEncoderOptions ReadConfig(string configPath)
     {
@@ -33,7 +33,7 @@ public static class BertCheckpoint
             throw new FileNotFoundException($"The configuration file '{configPath}' does not exist.", configPath);
         }
 
-        using var json = JsonDocument.Parse(File.ReadAllBytes(configPath));
+        using var json = ParseConfig(configPath);
         var root = json.RootElement;
         int Int(string key, int? fallback = null) =>
             root.TryGetProperty(key, out var v) && v.TryGetInt32(out var i) ? i
@@ -155,4 +155,19 @@ public static class BertCheckpoint
         name.StartsWith("pooler.", StringComparison.Ordinal)
         || name.StartsWith("cls.", StringComparison.Ordinal)
         || name == "embeddings.position_ids";
+
+    private static JsonDocument ParseConfig(string configPath)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document
+                : throw new InvalidDataException($"'{configPath}' is not a checkpoint configuration: the JSON is not an object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{configPath}' is not valid JSON: {e.Message}", e);
+        }
+    }
 }

@@ -19,6 +19,7 @@ public sealed partial class EmbeddingModel
     /// <param name="stream">The destination.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="NotSupportedException">The tokenizer (or encoder) is a user-supplied kind that cannot be saved; the message names its type.</exception>
+    /// <exception cref="InvalidOperationException">A weight is NaN or infinite; nothing is written to <paramref name="stream"/>.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -46,7 +47,8 @@ public sealed partial class EmbeddingModel
     /// <param name="device">Where to run the loaded model.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    /// <exception cref="InvalidDataException">The stream is not a saved model, is truncated or corrupted, or was written by a newer, incompatible version.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a saved model, is truncated, corrupted or forged (declared
+    /// sizes beyond the bytes present, NaN or infinite weights), or was written by a newer, incompatible version.</exception>
     /// <exception cref="InvalidOperationException">CUDA was requested but is not available, or libtorch cannot be loaded (see <see cref="TorchRuntime.EnsureLoaded"/>).</exception>
     public static EmbeddingModel Load(Stream stream, DeviceKind device = DeviceKind.Auto)
     {
@@ -94,14 +96,35 @@ public sealed partial class EmbeddingModel
         }
     }
 
+    // Never allocates more than the bytes present: a seekable stream is checked first, another is read in pieces.
     private static byte[] ReadExactly(BinaryReader reader, int count, string part)
     {
-        var bytes = reader.ReadBytes(count);
-        if (bytes.Length != count)
+        var stream = reader.BaseStream;
+        if (stream.CanSeek && stream.Length - stream.Position < count)
         {
-            throw new InvalidDataException($"The EmbeddingModel stream is truncated: its {part} needs {count} bytes but only {bytes.Length} remain.");
+            throw new InvalidDataException($"The EmbeddingModel stream is truncated or forged: its {part} needs {count:N0} bytes but only {stream.Length - stream.Position:N0} remain.");
         }
 
-        return bytes;
+        if (stream.CanSeek || count <= (1 << 20))
+        {
+            var bytes = reader.ReadBytes(count);
+            return bytes.Length == count ? bytes
+                : throw new InvalidDataException($"The EmbeddingModel stream is truncated: its {part} needs {count:N0} bytes but only {bytes.Length:N0} remain.");
+        }
+
+        using var buffer = new MemoryStream();
+        var piece = new byte[1 << 20];
+        while (buffer.Length < count)
+        {
+            var read = reader.Read(piece, 0, (int)Math.Min(piece.Length, count - buffer.Length));
+            if (read == 0)
+            {
+                throw new InvalidDataException($"The EmbeddingModel stream is truncated: its {part} needs {count:N0} bytes but only {buffer.Length:N0} remain.");
+            }
+
+            buffer.Write(piece, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 }

@@ -118,9 +118,10 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <param name="cancellationToken">Stops the work before the next forward pass.</param>
     /// <returns>One vector of <see cref="Dimension"/> floats per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sequences"/> is null.</exception>
-    /// <exception cref="ArgumentException">A sequence is null.</exception>
+    /// <exception cref="ArgumentException">A sequence is null, longer than the encoder takes, or holds an id outside the embedding table.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>A batch of long texts is split further so that its attention scores stay within <see cref="AttentionBudget.MaxScores"/>.</remarks>
     public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
@@ -128,17 +129,20 @@ public sealed partial class EmbeddingModel : IDisposable
         var result = new float[sequences.Count][];
 
         // Sorting by length wastes less padding; each text's vector does not depend on its batch.
-        var order = Enumerable.Range(0, sequences.Count).OrderBy(i => sequences[i].Length).ToArray();
+        var order = Enumerable.Range(0, sequences.Count).OrderBy(i => sequences[i]?.Length ?? throw new ArgumentException($"Sequence {i} is null.", nameof(sequences))).ToArray();
+        CheckIds(sequences);
+
+        // Batches of long texts are split so that their attention scores stay within AttentionBudget.MaxScores.
+        var batches = AttentionBudget.Batches(order, i => sequences[i].Length, batchSize, AttentionBudget.ScoresPerSquaredLength(Encoder, withAutograd: false));
         var wasTraining = Encoder.training;
         Encoder.eval();
         try
         {
             using var noGrad = no_grad();
-            for (var start = 0; start < order.Length; start += batchSize)
+            foreach (var indices in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var indices = order.Skip(start).Take(batchSize).ToArray();
                 using var batch = Collate(indices.Select(i => sequences[i]).ToArray());
                 var vectors = Encoder.call(batch.InputIds, batch.AttentionMask).to(ScalarType.Float32).cpu();
                 ForwardPasses++;
@@ -162,4 +166,25 @@ public sealed partial class EmbeddingModel : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Encoder.Dispose();
+
+    // An id outside the embedding table would fail inside libtorch, which aborts the process: check first.
+    private void CheckIds(IReadOnlyList<int[]> sequences)
+    {
+        var rows = Encoder switch
+        {
+            TransformerEncoder t => t.Options.VocabularySize,
+            StaticEncoder s => s.Options.VocabularySize,
+            _ => int.MaxValue,
+        };
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            foreach (var id in sequences[i])
+            {
+                if (id < 0 || id >= rows)
+                {
+                    throw new ArgumentException($"Sequence {i} holds token id {id}, outside the encoder's {rows} embedding rows.", nameof(sequences));
+                }
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ public static class EncoderSerializer
     /// <param name="stream">The destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="NotSupportedException">The encoder is of another type.</exception>
+    /// <exception cref="InvalidOperationException">A weight is NaN or infinite (nothing useful can be saved).</exception>
     public static void Save(TextEncoder encoder, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -30,7 +31,8 @@ public static class EncoderSerializer
     /// <param name="stream">The source (left open).</param>
     /// <returns>The encoder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-    /// <exception cref="InvalidDataException">The data is not an encoder, is of a newer version, or its weights do not fit (all mismatches named).</exception>
+    /// <exception cref="InvalidDataException">The data is not an encoder, is of a newer version, declares more weights
+    /// than it holds, holds NaN or infinite weights, or its weights do not fit (all mismatches named).</exception>
     /// <exception cref="EndOfStreamException">The data ends early.</exception>
     public static TextEncoder Load(Stream stream)
     {
@@ -74,14 +76,31 @@ public static class EncoderSerializer
         }
 
         var kind = reader.ReadByte();
+        object options = kind switch
+        {
+            TransformerKind => TransformerEncoderOptions.Read(reader),
+            StaticKind => StaticEncoderOptions.Read(reader),
+            _ => throw new InvalidDataException($"Saved encoder: unknown kind {kind}."),
+        };
+
+        // The weights are read (each checked against the bytes present) before the encoder that the configuration
+        // declares is allocated, so a forged configuration cannot make the loader allocate what the data does not hold.
+        var tensors = TensorData.ReadAll(reader);
+        var present = tensors.Values.Sum(t => (long)t.Values.Length);
+        var declared = MinimumWeights(options);
+        if (declared > present)
+        {
+            throw new InvalidDataException(
+                $"Saved encoder: the configuration declares at least {declared:N0} weights but the data holds {present:N0}: it is truncated or forged.");
+        }
+
         TextEncoder encoder;
         try
         {
-            encoder = kind switch
+            encoder = options switch
             {
-                TransformerKind => new TransformerEncoder(TransformerEncoderOptions.Read(reader)),
-                StaticKind => new StaticEncoder(StaticEncoderOptions.Read(reader)),
-                _ => throw new InvalidDataException($"Saved encoder: unknown kind {kind}."),
+                TransformerEncoderOptions t => new TransformerEncoder(t),
+                _ => new StaticEncoder((StaticEncoderOptions)options),
             };
         }
         catch (ArgumentException e)
@@ -91,7 +110,7 @@ public static class EncoderSerializer
 
         try
         {
-            TensorData.LoadInto(encoder, TensorData.ReadAll(reader), "the saved encoder");
+            TensorData.LoadInto(encoder, tensors, "the saved encoder");
             return encoder;
         }
         catch
@@ -100,4 +119,13 @@ public static class EncoderSerializer
             throw;
         }
     }
+
+    // A lower bound of the weights an encoder of these options has (its embedding tables and layer matrices).
+    private static long MinimumWeights(object options) => options switch
+    {
+        TransformerEncoderOptions t => ((long)t.VocabularySize * t.HiddenSize) + ((long)t.MaxLength * t.HiddenSize)
+            + ((long)Math.Max(t.LayerCount, 0) * ((4L * t.HiddenSize * t.HiddenSize) + (2L * t.HiddenSize * t.FeedForwardSize))),
+        StaticEncoderOptions s => (long)s.VocabularySize * s.EmbeddingSize,
+        _ => 0,
+    };
 }

@@ -23,6 +23,11 @@ internal static class SafetensorsReader
         }
 
         using var file = File.OpenRead(path);
+        if (file.Length < 8)
+        {
+            throw new InvalidDataException($"'{path}' is not a safetensors file (truncated?): {file.Length} bytes, fewer than the 8 of the header length.");
+        }
+
         Span<byte> lengthBytes = stackalloc byte[8];
         file.ReadExactly(lengthBytes);
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);

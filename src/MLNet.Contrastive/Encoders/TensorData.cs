@@ -25,12 +25,20 @@ internal sealed record TensorData(long[] Shape, float[] Values)
                 writer.Write(dim);
             }
 
-            writer.Write(MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+            var values = cpu.data<float>().ToArray();
+            if (FirstNonFinite(values) is { } at)
+            {
+                throw new InvalidOperationException(
+                    $"Tensor '{name}' holds {values[at]} at index {at}: a model whose weights are not finite is not saved (did training diverge? ContrastiveTrainer stops with TrainingDivergedException when it sees a non-finite loss).");
+            }
+
+            writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
         }
     }
 
-    /// <summary>Reads what <see cref="WriteAll"/> wrote.</summary>
-    /// <exception cref="InvalidDataException">A dtype, rank or size is invalid.</exception>
+    /// <summary>Reads what <see cref="WriteAll"/> wrote. Each tensor's declared size is checked against the bytes left in a
+    /// seekable stream before anything is allocated, and its values must be finite.</summary>
+    /// <exception cref="InvalidDataException">A dtype, rank or size is invalid, a size exceeds the bytes present, or a value is NaN or infinite.</exception>
     internal static Dictionary<string, TensorData> ReadAll(BinaryReader reader)
     {
         var count = reader.ReadInt32();
@@ -60,11 +68,23 @@ internal sealed record TensorData(long[] Shape, float[] Values)
                     : elements * shape[d];
             }
 
+            var stream = reader.BaseStream;
+            if (stream.CanSeek && elements * sizeof(float) > stream.Length - stream.Position)
+            {
+                throw new InvalidDataException(
+                    $"Tensor '{name}' declares shape [{string.Join(", ", shape)}] ({elements * sizeof(float):N0} bytes) but only {stream.Length - stream.Position:N0} bytes remain: the data is truncated or forged.");
+            }
+
             var values = new float[elements];
             var bytes = MemoryMarshal.AsBytes(values.AsSpan());
             if (reader.Read(bytes) != bytes.Length)
             {
                 throw new EndOfStreamException($"Tensor '{name}': the data ends early.");
+            }
+
+            if (FirstNonFinite(values) is { } at)
+            {
+                throw new InvalidDataException($"Tensor '{name}' holds {values[at]} at index {at}: the weights must be finite (saved after training diverged, or forged).");
             }
 
             if (!result.TryAdd(name, new TensorData(shape, values)))
@@ -74,6 +94,20 @@ internal sealed record TensorData(long[] Shape, float[] Values)
         }
 
         return result;
+    }
+
+    /// <summary>Returns the index of the first NaN or infinite value, or <see langword="null"/>.</summary>
+    internal static int? FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

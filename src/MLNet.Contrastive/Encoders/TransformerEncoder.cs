@@ -48,10 +48,12 @@ public sealed class TransformerEncoder : TextEncoder
     /// <param name="inputIds">Token ids <c>[n, L]</c>, int64, L at most <see cref="TransformerEncoderOptions.MaxLength"/>.</param>
     /// <param name="attentionMask">Mask <c>[n, L]</c>, int64, 1 for tokens and 0 for padding.</param>
     /// <returns>Embeddings <c>[n, Dimension]</c>, float32.</returns>
-    /// <exception cref="ArgumentException">A shape or type is wrong, or the sequences are too long.</exception>
+    /// <exception cref="ArgumentException">A shape or type is wrong, the sequences are too long, or the batch exceeds
+    /// <see cref="AttentionBudget.MaxScores"/> (checked before libtorch is called).</exception>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         Pooling.CheckInputs(inputIds, attentionMask, Options.MaxLength);
+        AttentionBudget.CheckBatch(inputIds.shape[0], inputIds.shape[1], Options.HeadCount);
         using var scope = NewDisposeScope();
         var hidden = TokenStates(inputIds, attentionMask);
         var pooled = Pooling.Apply(hidden, attentionMask, Options.Pooling);

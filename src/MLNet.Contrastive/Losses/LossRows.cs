@@ -37,18 +37,17 @@ internal static class LossRows
         return tensor(mask, new long[] { count, columns }).to(device);
     }
 
-    /// <summary>Checks the group ids: one per query, and (when the positive leaves the denominator) a negative left for every row.</summary>
-    /// <exception cref="ArgumentException">The length is not <paramref name="batchSize"/>, or a row would have an empty denominator.</exception>
+    /// <summary>
+    /// Checks the group ids: one per query, and a negative left for every row. A row whose every other query shares its
+    /// group (and that has no hard negative) has no negative: InfoNCE would train on an exact zero for it and DCL on an
+    /// empty denominator, so both losses refuse it alike.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not <paramref name="batchSize"/>, or a row has no negative.</exception>
     public static void CheckGroups(long[]? groups, int batchSize, int negativesPerQuery, bool excludePositive, bool symmetric)
     {
         if (groups is not null && groups.Length != batchSize)
         {
             throw new ArgumentException($"Expected one group id per query ({batchSize}), got {groups.Length}.", nameof(groups));
-        }
-
-        if (!excludePositive)
-        {
-            return;
         }
 
         var counts = new Dictionary<long, int>();
@@ -64,7 +63,7 @@ internal static class LossRows
             if (otherGroups == 0 && (negativesPerQuery == 0 || symmetric))
             {
                 throw new ArgumentException(
-                    $"Row {i} has no negative: every other query shares its group and it has no hard negative; a decoupled loss needs at least one negative per row.",
+                    $"Row {i} has no negative: every other query of the batch shares its group and it has no hard negative, so its loss would be {(excludePositive ? "undefined (an empty denominator)" : "exactly 0 (nothing to learn)")}; every row needs at least one negative (rows in no group, more groups per batch, or hard negatives).",
                     groups is null ? "queries" : nameof(groups));
             }
         }

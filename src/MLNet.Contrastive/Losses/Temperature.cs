@@ -30,7 +30,10 @@ public sealed class Temperature : nn.Module
         this.learnable = learnable;
         if (learnable)
         {
-            register_parameter(LogScaleName, new Parameter(tensor((float)Math.Log(1.0 / value)), requires_grad: true));
+            // Parameter takes the tensor's native handle and leaves it empty; the empty wrapper is disposed here, or it
+            // would stay counted as a live tensor after the module is disposed.
+            using var initial = tensor((float)Math.Log(1.0 / value));
+            register_parameter(LogScaleName, new Parameter(initial, requires_grad: true));
         }
     }
 

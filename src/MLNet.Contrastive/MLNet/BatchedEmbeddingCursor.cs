@@ -4,23 +4,32 @@ using Microsoft.ML.Data;
 namespace MLNet.Contrastive.MLNet;
 
 /// <summary>
-/// A cursor that encodes its rows in batches: a leading input cursor reads the text columns of the next
-/// <see cref="ContrastiveEmbeddingTransformer.ReadAheadRows"/> rows and encodes them in one call per output column;
-/// a following input cursor moves in step with this one and serves the input columns. Both are opened on the same
-/// input without shuffling, so they see the same rows in the same order.
+/// A cursor that encodes its rows in batches over ONE input cursor: it reads the next
+/// <see cref="ContrastiveEmbeddingTransformer.ReadAheadRows"/> rows, copies the values of every active input column
+/// (and the row ids) into a <see cref="RowBlockBuffer"/>, encodes the block's texts in one call per output column, and
+/// then serves the buffered rows with their embeddings. Each row's embedding therefore comes from that row's own text,
+/// whatever the input does between cursors (a live source, a view that shuffles or samples anew for every cursor).
 /// </summary>
+/// <remarks>
+/// <see cref="Position"/> counts the rows this cursor served (from 0); <see cref="Batch"/> is the input cursor's;
+/// the id getter returns the input's id of the row served. When no embedding column is active the input cursor is
+/// served directly, with nothing buffered or encoded.
+/// </remarks>
 internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
 {
     private readonly BatchedEmbeddingDataView _view;
     private readonly HashSet<int> _active;
     private readonly int _inputCount;
     private readonly int[] _activeOutputs;
-    private readonly DataViewRowCursor _follow;
-    private readonly DataViewRowCursor? _lead;
-    private readonly ValueGetter<ReadOnlyMemory<char>>[] _leadGetters;
-    private readonly float[][][] _buffer; // [output][row in block][value]
+    private readonly DataViewRowCursor _input;
+    private readonly RowBlockBuffer? _rows;
+    private readonly ValueGetter<ReadOnlyMemory<char>>[] _textGetters;
+    private readonly float[][][] _embeddings; // [output][row in block][value]
+    private readonly Func<int> _slot;
     private int _blockCount;
     private int _blockIndex = -1;
+    private long _position = -1;
+    private bool _done;
     private bool _disposed;
 
     internal BatchedEmbeddingCursor(BatchedEmbeddingDataView view, HashSet<int> active)
@@ -31,17 +40,22 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
         _inputCount = input.Schema.Count;
         var outputs = view.InputIndices.Length;
         _activeOutputs = Enumerable.Range(0, outputs).Where(i => active.Contains(_inputCount + i)).ToArray();
-        _buffer = new float[outputs][][];
-        _follow = input.GetRowCursor(input.Schema.Where(c => active.Contains(c.Index)));
-        _leadGetters = new ValueGetter<ReadOnlyMemory<char>>[outputs];
+        _embeddings = new float[outputs][][];
+        _textGetters = new ValueGetter<ReadOnlyMemory<char>>[outputs];
+        var passThrough = input.Schema.Where(c => active.Contains(c.Index)).ToArray();
+        var texts = _activeOutputs.Select(i => input.Schema[view.InputIndices[i]]);
+        _input = input.GetRowCursor(passThrough.Concat(texts).Distinct());
+        _slot = () => _blockIndex >= 0 && _blockIndex < _blockCount
+            ? _blockIndex
+            : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only while it returns true).");
         if (_activeOutputs.Length > 0)
         {
-            var leadColumns = _activeOutputs.Select(i => input.Schema[view.InputIndices[i]]).Distinct().ToArray();
-            _lead = input.GetRowCursor(leadColumns);
             foreach (var i in _activeOutputs)
             {
-                _leadGetters[i] = _lead.GetGetter<ReadOnlyMemory<char>>(input.Schema[view.InputIndices[i]]);
+                _textGetters[i] = _input.GetGetter<ReadOnlyMemory<char>>(input.Schema[view.InputIndices[i]]);
             }
+
+            _rows = new RowBlockBuffer(_input, passThrough, view.Parent.ReadAheadRows);
         }
     }
 
@@ -49,16 +63,16 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
     public override DataViewSchema Schema => _view.Schema;
 
     /// <inheritdoc />
-    public override long Position => _follow.Position;
+    public override long Position => _rows is null ? _input.Position : _position;
 
     /// <inheritdoc />
-    public override long Batch => _follow.Batch;
+    public override long Batch => _input.Batch;
 
     /// <inheritdoc />
     public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
 
     /// <inheritdoc />
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _follow.GetIdGetter();
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _rows is null ? _input.GetIdGetter() : _rows.GetIdGetter(_slot);
 
     /// <inheritdoc />
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -70,7 +84,8 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
 
         if (column.Index < _inputCount)
         {
-            return _follow.GetGetter<TValue>(_view.Input.Schema[column.Index]);
+            var inputColumn = _view.Input.Schema[column.Index];
+            return _rows is null ? _input.GetGetter<TValue>(inputColumn) : _rows.GetGetter<TValue>(inputColumn, _slot);
         }
 
         if (typeof(TValue) != typeof(VBuffer<float>))
@@ -80,35 +95,32 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
         }
 
         var output = column.Index - _inputCount;
-        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
-        {
-            if (_blockIndex < 0)
-            {
-                throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
-            }
-
-            EmbeddingRowMapper.CopyTo(_buffer[output][_blockIndex], ref dst);
-        };
+        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => EmbeddingRowMapper.CopyTo(_embeddings[output][_slot()], ref dst);
         return (ValueGetter<TValue>)(Delegate)getter;
     }
 
     /// <inheritdoc />
     public override bool MoveNext()
     {
-        if (_disposed || !_follow.MoveNext())
+        if (_done)
         {
             return false;
         }
 
-        if (_lead is not null && ++_blockIndex >= _blockCount)
+        if (_rows is null)
         {
-            ReadBlock();
-        }
-        else if (_lead is null)
-        {
-            _blockIndex = 0;
+            _done = !_input.MoveNext();
+            return !_done;
         }
 
+        if (++_blockIndex >= _blockCount && !ReadBlock())
+        {
+            _done = true;
+            _blockIndex = -1;
+            return false;
+        }
+
+        _position++;
         return true;
     }
 
@@ -117,40 +129,46 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
     {
         if (!_disposed && disposing)
         {
-            _follow.Dispose();
-            _lead?.Dispose();
+            _input.Dispose();
         }
 
         _disposed = true;
+        _done = true;
+        _blockIndex = -1;
         base.Dispose(disposing);
     }
 
-    private void ReadBlock()
+    // Reads up to ReadAheadRows rows of the input, buffers them, and encodes their texts; false at the end of the input.
+    private bool ReadBlock()
     {
         var size = _view.Parent.ReadAheadRows;
         var texts = _activeOutputs.Select(_ => new List<string>(size)).ToArray();
         var value = default(ReadOnlyMemory<char>);
-        while (texts[0].Count < size && _lead!.MoveNext())
+        var count = 0;
+        while (count < size && _input.MoveNext())
         {
+            _rows!.Capture(count);
             for (var k = 0; k < _activeOutputs.Length; k++)
             {
-                _leadGetters[_activeOutputs[k]](ref value);
+                _textGetters[_activeOutputs[k]](ref value);
                 texts[k].Add(value.ToString());
             }
+
+            count++;
         }
 
-        if (texts[0].Count == 0)
+        _blockCount = count;
+        _blockIndex = 0;
+        if (count == 0)
         {
-            throw new InvalidOperationException(
-                "The input data view returned fewer rows to a second cursor than to the first: it must give the same rows to every cursor.");
+            return false;
         }
 
         for (var k = 0; k < _activeOutputs.Length; k++)
         {
-            _buffer[_activeOutputs[k]] = _view.Parent.Encode(texts[k], _activeOutputs[k]);
+            _embeddings[_activeOutputs[k]] = _view.Parent.Encode(texts[k], _activeOutputs[k]);
         }
 
-        _blockCount = texts[0].Count;
-        _blockIndex = 0;
+        return true;
     }
 }

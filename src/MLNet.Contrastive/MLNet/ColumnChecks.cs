@@ -42,16 +42,16 @@ internal static class ColumnChecks
         || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64;
 
     /// <summary>Throws unless <paramref name="name"/> is a text or integer scalar column of <paramref name="schema"/>.</summary>
-    internal static void RequireGroup(IExceptionContext host, SchemaShape schema, string name)
+    internal static void RequireGroup(IExceptionContext host, SchemaShape schema, string name, string role = "group")
     {
         if (!schema.TryFindColumn(name, out var column))
         {
-            throw host.ExceptSchemaMismatch(nameof(schema), "group", name);
+            throw host.ExceptSchemaMismatch(nameof(schema), role, name);
         }
 
         if (column.Kind != SchemaShape.Column.VectorKind.Scalar || !IsGroupType(column.ItemType))
         {
-            throw host.ExceptSchemaMismatch(nameof(schema), "group", name,
+            throw host.ExceptSchemaMismatch(nameof(schema), role, name,
                 $"{TextTypeName}, Int32, Int64, UInt32 or UInt64", column.GetTypeString());
         }
     }

@@ -64,8 +64,9 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
     /// <param name="input">The training data: text anchor, positive and negative columns, optionally a group column.</param>
     /// <returns>The fitted transformer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type.</exception>
-    /// <exception cref="InvalidOperationException">A training text is null or empty (the message names column and row), or there are no rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A needed column is missing or has the wrong type, or MaxTokens exceeds a pretrained checkpoint's position table.</exception>
+    /// <exception cref="InvalidOperationException">A training text is null or empty (the message names column and row),
+    /// there are fewer than 2 rows, or every row is in one group.</exception>
     /// <exception cref="OperationCanceledException">The options' cancellation token, or the MLContext, cancelled training; no model is returned.</exception>
     public ContrastiveEmbeddingTransformer Fit(IDataView input)
     {
@@ -73,7 +74,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         CheckSchema(SchemaShape.Create(input.Schema));
         if (_options.ValidationData is { } validationData)
         {
-            CheckSchema(SchemaShape.Create(validationData.Schema));
+            CheckSchema(SchemaShape.Create(validationData.Schema), "validation data's ");
         }
 
         var cancellation = _options.CancellationToken;
@@ -81,12 +82,23 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         using var channel = _host.Start("Training contrastive embedding");
         using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
         var (tokenizer, pretrained) = EmbeddingTraining.Prepare(_options, seed);
+        if (_options.Tokenizer is not null && pretrained is null)
+        {
+            channel.Warning(
+                "The model is trained with a Tokenizer instance, so it will transform but cannot be saved (mlContext.Model.Save throws NotSupportedException). To get a savable model, set VocabularyPath to the tokenizer's vocab.txt (BERT WordPiece) instead of Tokenizer, or leave both null for the built-in cl100k_base.");
+        }
+
         TokenizedTrainingData training;
         TokenizedTrainingData? validation;
         try
         {
             training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
-            validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation) : null;
+            validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation, TrainingDataReader.ValidationDataName) : null;
+            if (training.Examples.Count < 2 && _options.Epochs > 0)
+            {
+                throw _host.Except(
+                    $"The training data has {training.Examples.Count} row; at least 2 are needed (each row's negatives are the other rows of its batch).");
+            }
         }
         catch
         {
@@ -127,23 +139,24 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         };
     }
 
-    private void CheckSchema(SchemaShape schema)
+    // rolePrefix tells whose schema it is ("validation data's "), so an error cannot be read as the training data's.
+    private void CheckSchema(SchemaShape schema, string rolePrefix = "")
     {
-        ColumnChecks.RequireText(_host, schema, "anchor", _options.AnchorColumnName);
-        ColumnChecks.RequireText(_host, schema, "positive", _options.PositiveColumnName);
+        ColumnChecks.RequireText(_host, schema, rolePrefix + "anchor", _options.AnchorColumnName);
+        ColumnChecks.RequireText(_host, schema, rolePrefix + "positive", _options.PositiveColumnName);
         foreach (var negative in _options.NegativeColumnNames)
         {
-            ColumnChecks.RequireText(_host, schema, "negative", negative);
+            ColumnChecks.RequireText(_host, schema, rolePrefix + "negative", negative);
         }
 
         if (_options.GroupColumnName is { } group)
         {
-            ColumnChecks.RequireGroup(_host, schema, group);
+            ColumnChecks.RequireGroup(_host, schema, group, rolePrefix + "group");
         }
 
         foreach (var pair in _columns)
         {
-            ColumnChecks.RequireText(_host, schema, "input", pair.InputColumnName);
+            ColumnChecks.RequireText(_host, schema, rolePrefix + "input", pair.InputColumnName);
         }
     }
 }

@@ -32,7 +32,9 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>
     /// Gets or sets the name of an optional group column (text or integer): rows of one group are never negatives of
-    /// each other. Default is <see langword="null"/> (no groups).
+    /// each other. A missing text value (null, empty or white space) means the row is in no group: it is every other
+    /// row's negative. If every row has the same group (and no hard negative), no row has a negative and Fit throws.
+    /// Default is <see langword="null"/> (no groups).
     /// </summary>
     public string? GroupColumnName { get; set; }
 
@@ -80,8 +82,9 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>
     /// Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default
     /// is <see langword="null"/>: 128 from scratch; for a pretrained model its configured maximum (sentence_bert_config.json
-    /// max_seq_length), else its position count (512). A pretrained model takes at most its position count: a larger value
-    /// is an error naming the limit.
+    /// max_seq_length), else its position count (512). For a Transformer it is at most the position table
+    /// (<see cref="AttentionBudget.MaxPositions"/> = 8192 from scratch, the checkpoint's <c>max_position_embeddings</c>
+    /// otherwise) and at most <c>sqrt(AttentionBudget.MaxScores / Heads)</c>: a larger value is an error naming the limit.
     /// </summary>
     public int? MaxTokens { get; set; }
 

@@ -17,10 +17,17 @@ namespace MLNet.Contrastive.MLNet;
 /// pair. Lazy; <see cref="Transform"/> encodes rows in batches inside its cursors; safe to use from several threads.
 /// </summary>
 /// <remarks>
-/// Saved with <c>mlContext.Model.Save</c> and loaded with <c>mlContext.Model.Load</c> in any process, with no
-/// registration call (see docs/persistence.md). Dispose it to free the model's native memory.
+/// <para>Saved with <c>mlContext.Model.Save</c> and loaded with <c>mlContext.Model.Load</c> in any process, with no
+/// registration call (see docs/persistence.md). Dispose it to free the model's native memory.</para>
+/// <para><c>mlContext.Model.Save</c> writes the file in place: if it fails midway (weights that are NaN or infinite, a
+/// model trained with a <c>Tokenizer</c> instance) it leaves a short file that does not load, instead of the previous
+/// model. <c>mlContext.Model.SaveAtomically</c> keeps the previous file. <see cref="Load"/> and <see cref="TryLoad"/>
+/// report every bad model as an <see cref="InvalidDataException"/>.</para>
+/// <para>Thread safety: the transformer and the views <see cref="Transform"/> returns may be used from several threads
+/// (encoding is serialised; 8 threads give bit-identical vectors). A <c>PredictionEngine</c> is not thread-safe (ML.NET
+/// documents it so): create one per thread, or use <c>PredictionEnginePool</c>.</para>
 /// </remarks>
-public sealed class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, ITransformer, IDisposable
+public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransformerBase, ITransformer, IDisposable
 {
     internal const string LoaderSignature = "ContrastiveEmbedding";
     internal const string UserName = "Contrastive Embedding Transformer";

@@ -81,7 +81,8 @@ internal static class EmbeddingTraining
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
                 Communicator = communicator,
             };
-            var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
+            // The temperature is a module of its own (a parameter for a learnable one): disposed when training ends.
+            using var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
             var loss = ContrastiveLossFactory.Create(options.Loss, temperature, normalize: true, rowChunkSize: 256);
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {

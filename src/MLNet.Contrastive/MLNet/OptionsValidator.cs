@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNet.Contrastive.Encoders;
 
 namespace MLNet.Contrastive.MLNet;
 
@@ -125,7 +126,12 @@ internal static class OptionsValidator
                 }
             }
         }
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.BatchSize, nameof(o.BatchSize));
+
+        if (o.BatchSize < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 2: each row's negatives are the other rows of its batch.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.ChunkSize, nameof(o.ChunkSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.Epochs, nameof(o.Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(o.TransformBatchSize, nameof(o.TransformBatchSize));
@@ -137,6 +143,19 @@ internal static class OptionsValidator
         if (o.Width % o.Heads != 0)
         {
             throw new ArgumentException($"Heads ({o.Heads}) must divide Width ({o.Width}).", nameof(o.Heads));
+        }
+
+        // A pretrained model is a Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
+        var pretrained = o.PretrainedModelPath is not null || o.PretrainedCheckpointDirectory is not null;
+        if (o.MaxTokens is < 2 && (o.VocabularyPath is not null || pretrained))
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.MaxTokens), o.MaxTokens, "MaxTokens must be at least 2 with a BERT vocabulary: every text starts with [CLS] and ends with [SEP].");
+        }
+
+        if (o.EncoderKind == EncoderKind.Transformer && !pretrained)
+        {
+            // A new Transformer's position table is MaxTokens long; a pretrained model's is checked when it is read.
+            AttentionBudget.CheckMaxTokens(o.MaxTokens ?? EmbeddingModel.DefaultMaxTokens, AttentionBudget.MaxPositions, o.Heads, nameof(o.MaxTokens));
         }
 
         if (!(o.Temperature > 0f) || float.IsInfinity(o.Temperature))

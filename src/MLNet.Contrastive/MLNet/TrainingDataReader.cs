@@ -16,8 +16,15 @@ internal sealed record TokenizedTrainingData(IReadOnlyList<ContrastiveExample> E
 /// </summary>
 internal static class TrainingDataReader
 {
-    /// <summary>Reads and tokenizes every row; a row whose anchor, positive or negative is missing or blank is an error naming column and row.</summary>
-    internal static TokenizedTrainingData Read(IHost host, IDataView data, ContrastiveEmbeddingOptions options, TextTokenizer tokenizer, CancellationToken cancellation)
+    /// <summary>How errors name the training data.</summary>
+    internal const string TrainingDataName = "training data";
+
+    /// <summary>How errors name <see cref="ContrastiveEmbeddingOptions.ValidationData"/>.</summary>
+    internal const string ValidationDataName = "validation data (ValidationData)";
+
+    /// <summary>Reads and tokenizes every row; a row whose anchor, positive or negative is missing or blank is an error naming data, column and row.</summary>
+    internal static TokenizedTrainingData Read(
+        IHost host, IDataView data, ContrastiveEmbeddingOptions options, TextTokenizer tokenizer, CancellationToken cancellation, string dataName = TrainingDataName)
     {
         var schema = data.Schema;
         var textColumns = new List<DataViewSchema.Column> { schema[options.AnchorColumnName], schema[options.PositiveColumnName] };
@@ -55,7 +62,7 @@ internal static class TrainingDataReader
                 if (value.Span.IsWhiteSpace())
                 {
                     throw host.Except(
-                        $"Row {row} of column '{textColumns[i].Name}' has no text (null, empty or white space); every training text must be non-empty.");
+                        $"Row {row} of column '{textColumns[i].Name}' of the {dataName} has no text (null, empty or white space); every text must be non-empty.");
                 }
 
                 ids[i] = tokenizer.Encode(prefixes[i] + value.ToString(), out var cut);
@@ -80,20 +87,30 @@ internal static class TrainingDataReader
 
         if (examples.Count == 0)
         {
-            throw host.Except("The training data has no rows.");
+            throw host.Except($"The {dataName} has no rows.");
+        }
+
+        if (dataName == TrainingDataName && group is { } only && groupIds.Count == 1 && examples.All(e => e.Group is not null)
+            && (options.NegativeColumnNames.Length == 0 || options.Loss == Losses.LossKind.SymmetricInfoNce))
+        {
+            throw host.Except(
+                $"Every row of the training data has the same value in group column '{only.Name}' ('{groupIds.Keys.Single()}'): rows of one group are never each other's negatives, so no row has a negative and nothing would be learned. Give rows distinct groups, leave the group value empty for rows in no group, or add hard negatives.");
         }
 
         return new TokenizedTrainingData(examples, truncated);
     }
 
-    private static Func<string>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    // A text group value that is missing (null, empty or white space) means "no group": null, so the row is
+    // everyone's negative (the trainer gives it an id of its own), rather than one shared group "" in which no row
+    // would be another's negative. Integer columns have no missing value in ML.NET.
+    private static Func<string?>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         var type = column.Type;
         if (type is TextDataViewType)
         {
             var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
             var v = default(ReadOnlyMemory<char>);
-            return () => { getter(ref v); return v.ToString(); };
+            return () => { getter(ref v); return v.Span.IsWhiteSpace() ? null : v.ToString(); };
         }
 
         return type.RawType switch
@@ -106,7 +123,7 @@ internal static class TrainingDataReader
         };
     }
 
-    private static Func<string> Number<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<string?> Number<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
         where T : IFormattable
     {
         var getter = cursor.GetGetter<T>(column);

@@ -82,11 +82,16 @@ public sealed class TextTokenizer
     /// <returns>The tokenizer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="vocabularyPath"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist (the message names it).</exception>
-    /// <exception cref="ArgumentException">The file is malformed: the message names the file and the line.</exception>
+    /// <exception cref="ArgumentException">The path is a directory, or the file is malformed: the message names the file and the line.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is less than 2.</exception>
     public static TextTokenizer FromBertVocabulary(string vocabularyPath, bool lowerCase = true, int maxTokens = 128)
     {
         ArgumentNullException.ThrowIfNull(vocabularyPath);
+        if (Directory.Exists(vocabularyPath))
+        {
+            throw new ArgumentException($"The vocabulary path '{vocabularyPath}' is a directory; expected a vocab.txt file (one token a line).", nameof(vocabularyPath));
+        }
+
         if (!File.Exists(vocabularyPath))
         {
             throw new FileNotFoundException($"The vocabulary file '{vocabularyPath}' does not exist.", vocabularyPath);
@@ -213,7 +218,7 @@ public sealed class TextTokenizer
         if (Kind == TokenizerKind.Custom)
         {
             throw new NotSupportedException(
-                $"A tokenizer of type '{Tokenizer.GetType().FullName}' supplied as an instance cannot be saved: create it with TextTokenizer.FromBertVocabulary or TextTokenizer.Cl100kBase to make the model persistable.");
+                $"A tokenizer of type '{Tokenizer.GetType().FullName}' supplied as an instance cannot be saved: create it with TextTokenizer.FromBertVocabulary or TextTokenizer.Cl100kBase to make the model persistable (in ContrastiveEmbeddingOptions: set VocabularyPath to the vocab.txt instead of Tokenizer, or leave both null for cl100k_base).");
         }
 
         writer.Write((byte)Kind);

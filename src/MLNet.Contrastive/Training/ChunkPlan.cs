@@ -1,3 +1,5 @@
+using MLNet.Contrastive.Encoders;
+
 namespace MLNet.Contrastive.Training;
 
 /// <summary>How one side's texts are split into chunks: the original indices of each chunk's texts.</summary>
@@ -20,8 +22,11 @@ internal sealed class ChunkPlan
     public long PaddedTokens { get; }
 
     /// <summary>Splits <paramref name="texts"/> into chunks of at most <paramref name="chunkSize"/>, optionally sorted by
-    /// length first (a stable sort, so equal lengths keep their order).</summary>
-    public static ChunkPlan Create(IReadOnlyList<int[]> texts, int chunkSize, bool sortByLength)
+    /// length first (a stable sort, so equal lengths keep their order), and cuts a chunk of long texts further so that its
+    /// forward with autograd keeps at most <see cref="AttentionBudget.MaxScores"/> attention scores
+    /// (<paramref name="scoresPerSquaredLength"/> from <see cref="AttentionBudget.ScoresPerSquaredLength"/>; 0 for none).
+    /// The chunks depend only on the texts' lengths, the chunk size and the budget, so a replay finds the same ones.</summary>
+    public static ChunkPlan Create(IReadOnlyList<int[]> texts, int chunkSize, bool sortByLength, long scoresPerSquaredLength = 0)
     {
         var order = Enumerable.Range(0, texts.Count);
         if (sortByLength)
@@ -29,7 +34,7 @@ internal sealed class ChunkPlan
             order = order.OrderBy(i => texts[i].Length);
         }
 
-        var chunks = order.Chunk(chunkSize).ToArray();
+        var chunks = AttentionBudget.Batches(order, i => texts[i].Length, chunkSize, scoresPerSquaredLength).ToArray();
         long tokens = 0, padded = 0;
         foreach (var chunk in chunks)
         {

@@ -135,7 +135,8 @@ public sealed class GradientCache
 
     /// <summary>The chunk plan of one side: the same on every rank, since it depends only on the texts and the options.</summary>
     internal ChunkPlan Plan(EncoderSide side, IReadOnlyList<int[]> texts) =>
-        ChunkPlan.Create(texts, side == EncoderSide.Query ? queryChunkSize : documentChunkSize, sortByLength);
+        ChunkPlan.Create(texts, side == EncoderSide.Query ? queryChunkSize : documentChunkSize, sortByLength,
+            AttentionBudget.ScoresPerSquaredLength(EncoderOf(side), withAutograd: true));
 
     /// <summary>Encodes chunk <paramref name="chunk"/> of a side without autograd (pass 1), rows in the chunk's order.</summary>
     internal Tensor EncodeChunkNoGrad(EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, int chunk, long step)

@@ -46,6 +46,20 @@ public sealed class LossValidationTests
     }
 
     [TestMethod]
+    public void InfoNce_EveryRowInOneGroup_RefusesLikeDcl()
+    {
+        using var q = ones(3, 4);
+        using var d = ones(3, 4);
+
+        // Every negative masked: InfoNCE would return an exact 0 and learn nothing; it refuses, as DCL does.
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Loss.Forward(q, d, 0, new long[] { 4, 4, 4 }));
+        Assert.AreEqual("groups", e.ParamName);
+        StringAssert.Contains(e.Message, "no negative");
+        var b = Assert.ThrowsExactly<ArgumentException>(() => Loss.ForwardBackward(q, d, 0, new long[] { 4, 4, 4 }));
+        Assert.AreEqual("groups", b.ParamName);
+    }
+
+    [TestMethod]
     public void Temperature_NotPositive_NamesValue()
     {
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Temperature.Fixed(0));

@@ -123,7 +123,7 @@ public sealed class PersistenceTests
         return modelPath;
     }
 
-    private static void RewriteEntry(string zipPath, string nameSuffix, Func<byte[], byte[]> change)
+    internal static void RewriteEntry(string zipPath, string nameSuffix, Func<byte[], byte[]> change)
     {
         using var archive = ZipFile.Open(zipPath, ZipArchiveMode.Update);
         // A single transformer is saved in the "TransformerChain" directory of the zip.

@@ -46,6 +46,33 @@ public sealed class TrainingDataReaderTests
         Assert.AreEqual(0, read.TruncatedTexts);
     }
 
+    private sealed class TextGroupRow
+    {
+        public string Anchor { get; set; } = "a";
+
+        public string Positive { get; set; } = "p";
+
+        public string? Group { get; set; }
+    }
+
+    [TestMethod]
+    public void Read_MissingTextGroupValue_MeansNoGroup()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(new[]
+        {
+            new TextGroupRow { Group = null }, new TextGroupRow { Group = string.Empty }, new TextGroupRow { Group = "x" },
+            new TextGroupRow { Group = "  " }, new TextGroupRow { Group = "x" },
+        });
+        var options = new ContrastiveEmbeddingOptions { GroupColumnName = "Group" };
+        var host = ((IHostEnvironment)mlContext).Register("test");
+
+        var read = TrainingDataReader.Read(host, data, options, TextTokenizer.Cl100kBase(maxTokens: 8), CancellationToken.None);
+
+        // Null, empty and blank values are "no group" (null), never a shared group "" whose rows mask each other.
+        CollectionAssert.AreEqual(new long?[] { null, null, 0, null, 0 }, read.Examples.Select(e => e.Group).ToArray());
+    }
+
     [TestMethod]
     public void Read_CountsTruncatedTexts()
     {

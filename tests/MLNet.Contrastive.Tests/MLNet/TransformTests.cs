@@ -7,6 +7,57 @@ namespace MLNet.Contrastive.Tests.MLNet;
 [TestClass]
 public sealed class TransformTests
 {
+    private sealed class FeatureRow
+    {
+        public int Id { get; set; }
+
+        public string Anchor { get; set; } = string.Empty;
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    [TestMethod]
+    public void Transform_InputInNewOrderPerCursor_EveryRowGetsItsOwnEmbedding()
+    {
+        var mlContext = new MLContext(seed: 2);
+        var rows = TestData.Rows(300, seed: 9).Select((r, i) => new FeatureRow { Id = i, Anchor = r.Anchor!, Features = new[] { i, -i - 0.5f } }).ToArray();
+        using var transformer = TestData.Fit(mlContext, TestData.View(mlContext, TestData.Rows(16)));
+        transformer.ReadAheadRows = 64;
+        var expected = transformer.Model.Encode(rows.Select(r => r.Anchor).ToArray());
+        var input = new ReshufflingDataView<FeatureRow>(mlContext, rows, seed: 4);
+
+        var view = transformer.Transform(input);
+        using var cursor = view.GetRowCursor(view.Schema);
+        var id = cursor.GetGetter<int>(view.Schema["Id"]);
+        var anchor = cursor.GetGetter<ReadOnlyMemory<char>>(view.Schema["Anchor"]);
+        var features = cursor.GetGetter<VBuffer<float>>(view.Schema["Features"]);
+        var embedding = cursor.GetGetter<VBuffer<float>>(view.Schema["Embedding"]);
+        var rowId = cursor.GetIdGetter();
+        var (i, text, f, e, rid) = (0, default(ReadOnlyMemory<char>), default(VBuffer<float>), default(VBuffer<float>), default(DataViewRowId));
+        var seen = new List<int>();
+        var ids = new HashSet<DataViewRowId>();
+        while (cursor.MoveNext())
+        {
+            Assert.AreEqual(seen.Count, cursor.Position, "Position counts the rows served");
+            id(ref i);
+            anchor(ref text);
+            features(ref f);
+            embedding(ref e);
+            rowId(ref rid);
+            Assert.AreEqual(rows[i].Anchor, text.ToString(), $"row {seen.Count}: text of id {i}");
+            CollectionAssert.AreEqual(rows[i].Features, f.DenseValues().ToArray(), $"row {seen.Count}: vector column of id {i}");
+            TestData.AssertSameEmbedding(expected[i], e.DenseValues().ToArray(), $"row {seen.Count} (id {i})");
+            Assert.IsTrue(ids.Add(rid), "row ids are distinct");
+            seen.Add(i);
+        }
+
+        // One input cursor served all 300 rows, in an order other than the source's.
+        Assert.AreEqual(1, input.CursorsOpened);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 300).ToArray(), seen);
+        CollectionAssert.AreNotEqual(Enumerable.Range(0, 300).ToArray(), seen);
+    }
+
     [TestMethod]
     public void Transform_EncodesInBatches_AndKeepsRowsAligned()
     {
