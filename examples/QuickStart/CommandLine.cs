@@ -137,7 +137,8 @@ public static class CommandLine
         options.XmlDocsFolder = Given(result, Docs) ? result.GetValue(Docs) : null;
         if (Given(result, MaxMembers))
             options.MaxMembers = result.GetValue(MaxMembers);
-        options.FromScratch = result.GetValue(FromScratch);
+        if (result.GetValue(FromScratch))
+            options.FromScratch = true; // --quick already trains from scratch only
         Set(result, FineTunePairs, v => options.FineTunePairs = v);
         Set(result, FineTuneEpochs, v => options.FineTuneEpochs = v);
         Set(result, FineTuneBatch, v => options.FineTuneBatchSize = v);

@@ -37,7 +37,7 @@ internal static class FitCheck
         var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(mlContext.Data.LoadFromEnumerable(rows));
         var vectors = model.Transform(mlContext.Data.LoadFromEnumerable(rows.Take(3))).GetColumn<float[]>("Embedding").ToArray();
         var values = string.Join(';', vectors.SelectMany(v => v).Select(f => f.ToString("R")));
-        Console.WriteLine(
+        Output.Line(
             $"FIT rank={communicator?.Rank ?? 0} size={communicator?.Size ?? 1} launcher_rank={MpiLauncher.Rank} steps={model.TrainingSummary!.Steps} " +
             $"reports={reports} mpi_loaded={MpiLoaded()} embedding={values}");
     }

@@ -59,7 +59,7 @@ internal static class StepCases
         var referenceGradients = TinyModels.Gradients(parameters);
         var error = TinyModels.RelativeError(distributedGradients, referenceGradients);
         var owned = Enumerable.Range(0, distributed.QueryChunks).Count(i => i % communicator.Size == communicator.Rank);
-        Console.WriteLine(
+        Output.Line(
             $"STEP rank={communicator.Rank} size={communicator.Size} case={c.Name} loss={distributed.Loss:R} reference={reference.Loss:R} " +
             $"gradient_error={error:R} query_chunks={distributed.QueryChunks} owned_query_chunks={owned}");
     }

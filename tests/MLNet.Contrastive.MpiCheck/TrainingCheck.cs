@@ -12,7 +12,7 @@ internal static class TrainingCheck
         var examples = Examples(24);
         using var encoder = TinyModels.Encoder(seed: 1, dropout: 0.1);
         var options = Options(communicator, failingRank);
-        Console.WriteLine($"TRAIN rank={communicator.Rank} size={communicator.Size} started");
+        Output.Line($"TRAIN rank={communicator.Rank} size={communicator.Size} started");
         var result = new ContrastiveTrainer(encoder, null, Loss(), options).Train(examples);
         var checksum = ParameterSync.Checksum(encoder.parameters().ToArray());
 
@@ -22,7 +22,7 @@ internal static class TrainingCheck
         var reference = new ContrastiveTrainer(single, null, Loss(), options).Train(examples);
         var difference = encoder.parameters().Zip(single.parameters()).Max(p => (p.First - p.Second).abs().max().item<float>());
         var scale = single.parameters().Max(p => p.abs().max().item<float>());
-        Console.WriteLine(
+        Output.Line(
             $"TRAIN rank={communicator.Rank} size={communicator.Size} finished steps={result.Steps} checksum={checksum:x16} " +
             $"losses={string.Join(';', result.Losses.Select(l => l.ToString("R")))} reference_losses={string.Join(';', reference.Losses.Select(l => l.ToString("R")))} " +
             $"weight_difference={difference / scale:R}");
@@ -44,7 +44,7 @@ internal static class TrainingCheck
         {
             if (communicator.Rank == rank)
             {
-                Console.WriteLine($"THROW rank={communicator.Rank} at_unix_ms={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+                Output.Line($"THROW rank={communicator.Rank} at_unix_ms={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
                 throw new InvalidOperationException($"deliberate failure on rank {rank} after epoch {epoch}");
             }
 
