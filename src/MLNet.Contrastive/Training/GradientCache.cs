@@ -100,17 +100,7 @@ public sealed class GradientCache
             ForwardBackward(EncoderSide.Document, documents, documentPlan, documentCache, step);
         }
 
-        return new GradientCacheStepResult
-        {
-            Loss = value,
-            QueryChunks = queryPlan.Chunks.Length,
-            DocumentChunks = documentPlan.Chunks.Length,
-            Tokens = queryPlan.Tokens + documentPlan.Tokens,
-            PaddedTokens = queryPlan.PaddedTokens + documentPlan.PaddedTokens,
-            ForwardNoGradTime = forwardNoGrad,
-            BuildCacheTime = buildCache,
-            ForwardBackwardTime = clock.Elapsed - forwardNoGrad - buildCache,
-        };
+        return GradientCacheStepResult.Of(value, queryPlan, documentPlan, forwardNoGrad, buildCache, clock.Elapsed);
     }
 
     /// <summary>

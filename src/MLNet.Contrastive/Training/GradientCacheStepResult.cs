@@ -26,4 +26,18 @@ public sealed class GradientCacheStepResult
 
     /// <summary>Gets the time of step 3, re-encoding each chunk with autograd and back-propagating its cached gradient.</summary>
     public required TimeSpan ForwardBackwardTime { get; init; }
+
+    /// <summary>The result of a step over <paramref name="queryPlan"/> and <paramref name="documentPlan"/> that took
+    /// <paramref name="total"/> in all (the one-process and the data-parallel step report alike).</summary>
+    internal static GradientCacheStepResult Of(double loss, ChunkPlan queryPlan, ChunkPlan documentPlan, TimeSpan forwardNoGrad, TimeSpan buildCache, TimeSpan total) => new()
+    {
+        Loss = loss,
+        QueryChunks = queryPlan.Chunks.Length,
+        DocumentChunks = documentPlan.Chunks.Length,
+        Tokens = queryPlan.Tokens + documentPlan.Tokens,
+        PaddedTokens = queryPlan.PaddedTokens + documentPlan.PaddedTokens,
+        ForwardNoGradTime = forwardNoGrad,
+        BuildCacheTime = buildCache,
+        ForwardBackwardTime = total - forwardNoGrad - buildCache,
+    };
 }

@@ -98,17 +98,7 @@ public sealed class DistributedGradientCache
             LastAllReduceTime = reduceClock.Elapsed;
         }
 
-        return new GradientCacheStepResult
-        {
-            Loss = value,
-            QueryChunks = queryPlan.Chunks.Length,
-            DocumentChunks = documentPlan.Chunks.Length,
-            Tokens = queryPlan.Tokens + documentPlan.Tokens,
-            PaddedTokens = queryPlan.PaddedTokens + documentPlan.PaddedTokens,
-            ForwardNoGradTime = forwardNoGrad,
-            BuildCacheTime = buildCache,
-            ForwardBackwardTime = clock.Elapsed - forwardNoGrad - buildCache,
-        };
+        return GradientCacheStepResult.Of(value, queryPlan, documentPlan, forwardNoGrad, buildCache, clock.Elapsed);
     }
 
     // Pass 1 on this rank's chunks, then the all-gather: every rank ends with the whole side in the original order.
