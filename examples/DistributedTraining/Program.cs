@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Data;
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;
 
 // Data-parallel contrastive training: every rank runs this same program on the same data. With

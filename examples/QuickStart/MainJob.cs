@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using MLNet.Contrastive.Data;
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace QuickStart;
 

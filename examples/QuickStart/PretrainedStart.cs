@@ -1,5 +1,5 @@
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace QuickStart;
 

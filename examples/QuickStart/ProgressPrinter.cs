@@ -1,5 +1,5 @@
 using System.Globalization;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace QuickStart;
 

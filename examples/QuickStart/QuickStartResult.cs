@@ -1,5 +1,5 @@
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace QuickStart;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace QuickStart;
 

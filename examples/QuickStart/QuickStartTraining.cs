@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MLNet.Contrastive.Data;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Text;
 
 namespace QuickStart;

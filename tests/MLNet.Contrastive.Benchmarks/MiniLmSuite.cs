@@ -4,7 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Benchmarks;
 

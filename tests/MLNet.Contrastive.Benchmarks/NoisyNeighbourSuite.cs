@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.ML;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training;
 
 namespace MLNet.Contrastive.Benchmarks;

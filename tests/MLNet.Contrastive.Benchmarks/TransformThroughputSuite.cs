@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Benchmarks;
 

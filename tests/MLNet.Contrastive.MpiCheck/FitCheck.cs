@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.MpiCheck;

@@ -1,4 +1,4 @@
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using QuickStart;
 using Spectre.Console.Testing;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using QuickStart;
 
 namespace MLNet.Contrastive.Tests.Examples;

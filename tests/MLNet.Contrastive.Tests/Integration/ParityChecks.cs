@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Encoders;
-using MLNet.Contrastive.Tests.MLNet;
+using MLNet.Contrastive.Tests.Transforms;
 
 namespace MLNet.Contrastive.Tests.Integration;
 

@@ -6,7 +6,7 @@ using System.Xml.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.MLNet;
+using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Notebooks;
 
 namespace MLNet.Contrastive.Tests.Packaging;
@@ -23,7 +23,7 @@ public sealed class PackageTests
         using Microsoft.ML;
         using Microsoft.ML.Data;
         using MLNet.Contrastive.Encoders;
-        using MLNet.Contrastive.MLNet;
+        using MLNet.Contrastive.Transforms;
 
         var mlContext = new MLContext(seed: 1);
         var rows = Pair.Rows;

@@ -1,0 +1,262 @@
+using Microsoft.ML;
+using Microsoft.ML.Tokenizers;
+using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training.Distributed;
+
+namespace MLNet.Contrastive.Transforms;
+
+/// <summary>
+/// Options of <see cref="ContrastiveEmbeddingEstimator"/>: the training columns, the columns embedded at transform
+/// time, the tokenizer, the encoder, the loss and the optimisation schedule.
+/// </summary>
+/// <remarks>
+/// <para>The estimator validates and copies these options once, when it is created; later changes have no effect on it.</para>
+/// <para>The defaults are the recipe docs/getting-started.md and docs/experiments.md measured for training from scratch
+/// on a CPU: the static encoder, batches of 512 pairs in gradient-cache chunks of 64, 3 epochs, AdamW at 1e-3 with 10%
+/// warm-up, InfoNCE at temperature 0.05 (the measured runs also used <see cref="MaxTokens"/> = 48). A Transformer from
+/// scratch learned better at 5e-4 and twice the epochs there. From a pretrained checkpoint the learning rate defaults
+/// to 2e-5, with the same warm-up, weight decay 0.01 (not on biases and LayerNorm) and temperature; see
+/// docs/pretrained.md, "Fine-tuning".</para>
+/// </remarks>
+public sealed class ContrastiveEmbeddingOptions
+{
+    /// <summary>Gets or sets the name of the anchor text column. Default is <c>"Anchor"</c>.</summary>
+    public string AnchorColumnName { get; set; } = "Anchor";
+
+    /// <summary>Gets or sets the name of the positive text column. Default is <c>"Positive"</c>.</summary>
+    public string PositiveColumnName { get; set; } = "Positive";
+
+    /// <summary>Gets or sets the names of hard-negative text columns (one negative per column and row). Default is empty.</summary>
+    public string[] NegativeColumnNames { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Gets or sets the name of an optional group column (text or integer): rows of one group are never negatives of
+    /// each other. A missing text value (null, empty or white space) means the row is in no group: it is every other
+    /// row's negative. If every row has the same group (and no hard negative), no row has a negative and Fit throws.
+    /// Default is <see langword="null"/> (no groups).
+    /// </summary>
+    public string? GroupColumnName { get; set; }
+
+    /// <summary>
+    /// Gets or sets the columns the fitted transformer embeds, as (output, input) pairs; every input is a text column.
+    /// Default is <see langword="null"/>: one output column <c>"Embedding"</c> from <see cref="AnchorColumnName"/>.
+    /// </summary>
+    public InputOutputColumnPair[]? Columns { get; set; }
+
+    /// <summary>
+    /// Gets or sets the tokenizer. Default is <see langword="null"/>: the built-in cl100k_base tokenizer, unless
+    /// <see cref="VocabularyPath"/> is set. A tokenizer instance trains and transforms, but a model built on one cannot be
+    /// saved (ML.NET's tokenizers do not expose what they were built from); use <see cref="VocabularyPath"/> or the built-in one to save.
+    /// </summary>
+    public Tokenizer? Tokenizer { get; set; }
+
+    /// <summary>
+    /// Gets or sets the path of a WordPiece vocabulary file (one token a line) to build a tokenizer from. Default is
+    /// <see langword="null"/>. At most one of <see cref="Tokenizer"/> and <see cref="VocabularyPath"/> may be set.
+    /// </summary>
+    public string? VocabularyPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets the encoder architecture of a model trained from scratch (a pretrained checkpoint is always a
+    /// Transformer). Default is <see cref="EncoderKind.Static"/>: on 2 CPU cores it trained about 12 times faster than a
+    /// 2-layer Transformer of the same width and scored higher after the same steps (docs/getting-started.md).
+    /// </summary>
+    public EncoderKind EncoderKind { get; set; } = EncoderKind.Static;
+
+    /// <summary>Gets or sets the number of Transformer layers. Default is 2.</summary>
+    public int Layers { get; set; } = 2;
+
+    /// <summary>Gets or sets the number of attention heads; it must divide <see cref="Width"/>. Default is 4.</summary>
+    public int Heads { get; set; } = 4;
+
+    /// <summary>Gets or sets the width (hidden size) of the encoder. Default is 128.</summary>
+    public int Width { get; set; } = 128;
+
+    /// <summary>Gets or sets the width of the Transformer's feed-forward layers. Default is 512.</summary>
+    public int FeedForwardWidth { get; set; } = 512;
+
+    /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
+    public double Dropout { get; set; } = 0.1;
+
+    /// <summary>
+    /// Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default
+    /// is <see langword="null"/>: 128 from scratch; for a pretrained model its configured maximum (sentence_bert_config.json
+    /// max_seq_length), else its position count (512). For a Transformer it is at most the position table
+    /// (<see cref="AttentionBudget.MaxPositions"/> = 8192 from scratch, the checkpoint's <c>max_position_embeddings</c>
+    /// otherwise) and at most <c>sqrt(AttentionBudget.MaxScores / Heads)</c>: a larger value is an error naming the limit.
+    /// </summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the embedding table of a model trained from scratch holds only the token
+    /// ids seen in the training texts (plus one row for unseen ids) instead of the whole tokenizer vocabulary (100,256
+    /// rows for cl100k_base). Compaction makes the model smaller and training faster; without it, texts at transform time
+    /// keep tokens that training never saw apart (their rows stay at their initial values). Not possible with a
+    /// <see cref="Tokenizer"/> instance (its vocabulary size is unknown); ignored with a pretrained checkpoint. Default is <see langword="true"/>.
+    /// </summary>
+    public bool CompactVocabulary { get; set; } = true;
+
+
+    /// <summary>
+    /// Gets or sets the size of the output embeddings; a size other than the encoder's width adds a trained linear
+    /// projection. Default is <see langword="null"/>: 128 from scratch; for a pretrained model its own width, with no projection.
+    /// </summary>
+    public int? EmbeddingDimension { get; set; }
+
+    /// <summary>
+    /// Gets or sets how token states are pooled into one vector. Default is <see langword="null"/>: mean from scratch;
+    /// for a pretrained model what its sentence-transformers configuration (1_Pooling/config.json) says, else mean.
+    /// </summary>
+    public PoolingMode? Pooling { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the output embeddings are L2-normalised. Default is <see langword="null"/>:
+    /// no from scratch; for a pretrained model, yes when its modules.json has a Normalize module.
+    /// </summary>
+    public bool? Normalize { get; set; }
+
+    /// <summary>
+    /// Gets or sets a local pretrained model to start from: a Hugging Face / sentence-transformers folder, or an ONNX
+    /// file with vocab.txt beside it (docs/pretrained.md). When set, it defines the encoder and tokenizer; the size options
+    /// above, <see cref="Tokenizer"/> and vocabulary compaction are not used. Default is <see langword="null"/> (train from scratch).
+    /// </summary>
+    public string? PretrainedModelPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets a directory holding a pretrained Hugging Face checkpoint to start from (the older name of
+    /// <see cref="PretrainedModelPath"/>, which also takes ONNX files; set at most one). Default is <see langword="null"/>.
+    /// </summary>
+    public string? PretrainedCheckpointDirectory { get; set; }
+
+    /// <summary>
+    /// Gets or sets text put before every query: the anchors in training and validation, and the inputs of the query
+    /// columns at transform time (see <see cref="QueryColumnNames"/>), for models trained with an instruction such as
+    /// arctic-embed's <c>"Represent this sentence for searching relevant passages: "</c>. Default is <see langword="null"/> (none).
+    /// </summary>
+    public string? QueryPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets text put before every document: positives and hard negatives in training, and the inputs of every
+    /// output column that is not a query column at transform time. Default is <see langword="null"/> (none).
+    /// </summary>
+    public string? DocumentPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets which output columns of <see cref="Columns"/> embed queries (their input gets <see cref="QueryPrefix"/>;
+    /// every other output column gets <see cref="DocumentPrefix"/>). Default is <see langword="null"/>: the output
+    /// columns whose input is <see cref="AnchorColumnName"/>.
+    /// </summary>
+    public string[]? QueryColumnNames { get; set; }
+
+    /// <summary>Gets or sets the loss (see docs/losses.md). Default is <see cref="LossKind.InfoNce"/>.</summary>
+    public LossKind Loss { get; set; } = LossKind.InfoNce;
+
+    /// <summary>Gets or sets the softmax temperature τ of the loss (similarities are divided by τ). Default is 0.05.</summary>
+    public float Temperature { get; set; } = 0.05f;
+
+    /// <summary>Gets or sets a value indicating whether the temperature is learned, starting from <see cref="Temperature"/>. Default is <see langword="false"/>.</summary>
+    public bool LearnableTemperature { get; set; }
+
+    /// <summary>
+    /// Gets or sets the number of examples per optimizer step (the contrastive batch: 511 negatives per query at 512);
+    /// at most the number of training examples is used. Keep it at most about a tenth of the data so that an epoch has
+    /// several steps. Default is 512.
+    /// </summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets the number of texts per forward/backward chunk of the gradient cache; it bounds memory, not the result. Default is 64.</summary>
+    public int ChunkSize { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the gradient cache returns freed native memory to the system after each
+    /// chunk (glibc <c>malloc_trim</c>), which keeps a large batch's resident memory near one chunk's; see
+    /// docs/gradient-cache.md. Default is <see langword="true"/>.
+    /// </summary>
+    public bool TrimNativeHeap { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many texts the fitted transformer encodes in one forward pass (rows are read ahead, sorted by
+    /// length and cut into such batches). Larger batches amortise per-call overhead; memory grows with batch size times
+    /// text length. Saved with the model. Default is 64.
+    /// </summary>
+    public int TransformBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets the number of passes over the training data. 0 trains nothing: the transformer embeds with the
+    /// initial weights (the same tokenizer, vocabulary, architecture and seed that training would start from), a fair
+    /// "before training" baseline. Default is 3.
+    /// </summary>
+    public int Epochs { get; set; } = 3;
+
+    /// <summary>
+    /// Gets or sets the peak learning rate of AdamW. Default is <see langword="null"/>: 1e-3 from scratch, 2e-5 for a
+    /// pretrained start (<see cref="PretrainedModelPath"/> or <see cref="PretrainedCheckpointDirectory"/>), the usual
+    /// fine-tuning rate of BERT-style encoders (a from-scratch rate would wipe out what the checkpoint knows).
+    /// </summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>
+    /// Gets or sets AdamW's decoupled weight decay, applied to every trainable weight except biases and LayerNorm
+    /// parameters (as in BERT's and sentence-transformers' recipes). Default is 0.01.
+    /// </summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the token, position and type embeddings are frozen (not updated) during
+    /// training; useful when fine-tuning a pretrained model on little data. Default is <see langword="false"/>.
+    /// </summary>
+    public bool FreezeEmbeddings { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many of the lowest Transformer layers are frozen during training. Autograd then records nothing
+    /// below the lowest trainable layer, so the backward pass is cheaper (docs/pretrained.md, "Fine-tuning"). At most
+    /// the encoder's layer count (the static encoder has none); checked when <see cref="ContrastiveEmbeddingEstimator.Fit"/>
+    /// builds the model. Default is 0.
+    /// </summary>
+    public int FrozenLayers { get; set; }
+
+    /// <summary>Gets or sets the fraction of steps of linear warm-up, in [0, 1). Default is 0.1.</summary>
+    public double WarmupRatio { get; set; } = 0.1;
+
+    /// <summary>
+    /// Gets or sets the seed of initialisation, shuffling and dropout. Default is <see langword="null"/>: the seed of
+    /// the <see cref="MLContext"/> (and 0 when the context has none).
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>
+    /// Gets or sets the number of threads libtorch uses inside one operation, set when <see cref="ContrastiveEmbeddingEstimator.Fit"/>
+    /// starts. libtorch has one such pool per process, so the setting also applies to later transforms and to other
+    /// models in the process (see <see cref="TorchRuntime.SetIntraOpThreads"/> and docs/performance.md). Default is
+    /// <see langword="null"/>: libtorch's default, the number of physical cores.
+    /// </summary>
+    public int? IntraOpThreads { get; set; }
+
+    /// <summary>Gets or sets where training and inference run. Default is <see cref="DeviceKind.Auto"/>.</summary>
+    public DeviceKind Device { get; set; } = DeviceKind.Auto;
+
+    /// <summary>
+    /// Gets or sets whether training runs data-parallel over MPI, with in-batch negatives from the whole global batch
+    /// (docs/distributed.md). <see cref="DistributedMode.Auto"/>: distributed when started by an MPI launcher with more
+    /// than one rank (for example <c>mpiexec -n 2 dotnet run</c>), otherwise one process and no MPI library is loaded.
+    /// Every rank must fit the same data with the same options; <see cref="BatchSize"/> is the global batch. Only rank 0
+    /// reports progress; save the model on rank 0 only (<see cref="MpiLauncher.Rank"/>). Default is <see cref="DistributedMode.Auto"/>.
+    /// </summary>
+    public DistributedMode Distributed { get; set; } = DistributedMode.Auto;
+
+    /// <summary>
+    /// Gets or sets validation data with the same text columns as the training data, evaluated after each epoch.
+    /// Default is <see langword="null"/>.
+    /// </summary>
+    public IDataView? ValidationData { get; set; }
+
+    /// <summary>Gets or sets a receiver of a report after each training step. Default is <see langword="null"/>.</summary>
+    public IProgress<ContrastiveTrainingProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Gets or sets a token that cancels <see cref="ContrastiveEmbeddingEstimator.Fit"/> between steps (it then throws
+    /// <see cref="OperationCanceledException"/> and returns no model). Default is <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+}

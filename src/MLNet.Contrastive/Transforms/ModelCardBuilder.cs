@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Reflection;
+using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Text;
+
+namespace MLNet.Contrastive.Transforms;
+
+/// <summary>Builds the <see cref="ModelCard"/> of a model that <see cref="ContrastiveEmbeddingEstimator.Fit"/> trained.</summary>
+internal static class ModelCardBuilder
+{
+    /// <summary>The library's version (informational version, with the commit when the build records it).</summary>
+    internal static string LibraryVersion { get; } =
+        typeof(ModelCard).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(ModelCard).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
+    internal static ModelCard Create(ContrastiveEmbeddingOptions options, EmbeddingModel model, TrainingSummary summary)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        var (encoder, pooling, normalized) = model.Encoder switch
+        {
+            TransformerEncoder t => (
+                string.Create(invariant, $"transformer, {t.Options.LayerCount} layers, width {t.Options.HiddenSize}, {t.Options.HeadCount} heads"),
+                t.Options.Pooling.ToString().ToLowerInvariant(),
+                t.Options.Normalize),
+            StaticEncoder s => (string.Create(invariant, $"static, width {s.Options.EmbeddingSize}"), "mean of token embeddings", s.Options.Normalize),
+            var other => (other.GetType().Name, "encoder-defined", false),
+        };
+        var temperature = options.LearnableTemperature ? "learnable, initial value" : "fixed";
+        return new ModelCard
+        {
+            BaseModel = options.PretrainedCheckpointDirectory is { } directory
+                ? $"BERT checkpoint '{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))}'"
+                : ModelCard.FromScratch,
+            Encoder = encoder,
+            Tokenizer = Describe(model.Tokenizer, model.VocabularyMap),
+            MaxTokens = model.Tokenizer.MaxTokens,
+            Dimension = model.Dimension,
+            Pooling = normalized ? pooling + ", L2-normalised" : pooling,
+            Loss = string.Create(invariant, $"{options.Loss}, temperature {options.Temperature} ({temperature})"),
+            BatchSize = Math.Min(options.BatchSize, summary.Examples),
+            ChunkSize = options.ChunkSize,
+            Epochs = options.Epochs,
+            Steps = summary.Steps,
+            TrainingRows = summary.Examples,
+            FinalLoss = summary.Losses.Count > 0 ? summary.Losses[^1] : null,
+            ValidationRecallAt1 = summary.ValidationRecallAt1.Count > 0 ? summary.ValidationRecallAt1[^1] : null,
+            LibraryVersion = LibraryVersion,
+        };
+    }
+
+    private static string Describe(TextTokenizer tokenizer, VocabularyMap? map)
+    {
+        var name = tokenizer.Kind switch
+        {
+            TokenizerKind.Bert => string.Create(CultureInfo.InvariantCulture,
+                $"BERT WordPiece ({tokenizer.VocabularySize} tokens{(tokenizer.LowerCase ? ", lower-cased" : string.Empty)})"),
+            TokenizerKind.Cl100kBase => TextTokenizer.Cl100kBaseName,
+            _ => "custom",
+        };
+        return map is null ? name : string.Create(CultureInfo.InvariantCulture, $"{name}, vocabulary compacted to {map.Count} rows");
+    }
+}

@@ -1,0 +1,124 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using MLNet.Contrastive.Transforms;
+using MLNet.Contrastive.Tests.Encoders;
+
+namespace MLNet.Contrastive.Tests.Transforms;
+
+[TestClass]
+public sealed class ModelLoadTests
+{
+    private string _directory = string.Empty;
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-contrastive-load-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [TestMethod]
+    public void Load_GoodModel_SameVectorsAsModelLoad()
+    {
+        var (path, data, expected) = SaveSmallModel();
+
+        var loaded = ContrastiveEmbeddingTransformer.Load(new MLContext(), path, out var schema);
+
+        Assert.IsNotNull(schema);
+        CollectionAssert.AreEqual(expected, TestData.Vectors(loaded.Transform(data)).Select(PersistenceTests.Bits).ToArray());
+        Assert.IsTrue(ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), path, out var again, out _, out var error));
+        Assert.IsNull(error);
+        (again as IDisposable)?.Dispose();
+        (loaded as IDisposable)?.Dispose();
+    }
+
+    [TestMethod]
+    public void Load_Truncated_InvalidDataExceptionNamingTheFile()
+    {
+        var (path, _, _) = SaveSmallModel();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+
+        AssertBadModel(path, "zip");
+    }
+
+    [TestMethod]
+    public void Load_BitFlippedWeights_InvalidDataExceptionSaysChecksum()
+    {
+        var (path, _, _) = SaveSmallModel();
+        PersistenceTests.RewriteEntry(path, ContrastiveEmbeddingTransformer.ModelStreamName, bytes =>
+        {
+            bytes[bytes.Length - 100] ^= 0x10;
+            return bytes;
+        });
+
+        AssertBadModel(path, "checksum");
+    }
+
+    [TestMethod]
+    public void Load_WrongSignature_InvalidDataException()
+    {
+        var (path, _, _) = SaveSmallModel();
+        // ML.NET's ModelHeader: the component's u64 model signature at 0x40 ("CNTREMBD").
+        PersistenceTests.RewriteEntry(path, "Model.key", bytes =>
+        {
+            "NOTAMODL"u8.CopyTo(bytes.AsSpan(0x40, 8));
+            return bytes;
+        });
+
+        AssertBadModel(path, string.Empty);
+    }
+
+    [TestMethod]
+    public void Load_NewerVersion_InvalidDataExceptionSaysTooNew()
+    {
+        var (path, _, _) = SaveSmallModel();
+        PersistenceTests.RewriteEntry(path, "Model.key", bytes =>
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0x48, 4), 0x00020001U);
+            BitConverter.TryWriteBytes(bytes.AsSpan(0x4C, 4), 0x00020001U);
+            return bytes;
+        });
+
+        AssertBadModel(path, "too new");
+    }
+
+    [TestMethod]
+    public void Load_NaNWeights_InvalidDataExceptionSaysNaN()
+    {
+        var (path, _, _) = SaveSmallModel();
+        PersistenceTests.RewriteEntry(path, ContrastiveEmbeddingTransformer.ModelStreamName, WeightIntegrityTests.ForgeNaN);
+
+        AssertBadModel(path, "NaN");
+    }
+
+    [TestMethod]
+    public void TryLoad_MissingFile_FalseWithMessage()
+    {
+        var path = Path.Combine(_directory, "absent.zip");
+
+        Assert.IsFalse(ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), path, out var model, out _, out var error));
+
+        Assert.IsNull(model);
+        StringAssert.Contains(error, "does not exist");
+    }
+
+    private static void AssertBadModel(string path, string cause)
+    {
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ContrastiveEmbeddingTransformer.Load(new MLContext(), path, out _));
+        StringAssert.Contains(e.Message, path);
+        StringAssert.Contains(e.Message, cause);
+        Assert.IsFalse(e.Message.Contains("target of an invocation", StringComparison.Ordinal), e.Message);
+        Assert.IsFalse(ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), path, out _, out _, out var error));
+        Assert.AreEqual(e.Message, error);
+    }
+
+    private (string Path, IDataView Data, string[] Expected) SaveSmallModel()
+    {
+        var mlContext = new MLContext(seed: 3);
+        var data = TestData.View(mlContext, TestData.Rows(4));
+        using var transformer = TestData.Fit(mlContext, data, dimension: 4);
+        var path = Path.Combine(_directory, "small.zip");
+        mlContext.Model.Save(transformer, data.Schema, path);
+        return (path, data, TestData.Vectors(transformer.Transform(data)).Select(PersistenceTests.Bits).ToArray());
+    }
+}
