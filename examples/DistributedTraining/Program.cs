@@ -3,7 +3,7 @@ using System.Globalization;
 using DistributedTraining;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Contrastive.Data;
+using ExampleData;
 using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;

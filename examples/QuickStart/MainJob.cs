@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
-using MLNet.Contrastive.Data;
+using ExampleData;
 using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Transforms;
 

@@ -1,4 +1,4 @@
-using MLNet.Contrastive.Data;
+using ExampleData;
 using MLNet.Contrastive.Evaluation;
 
 namespace QuickStart;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Contrastive.Data;
+using ExampleData;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Transforms;

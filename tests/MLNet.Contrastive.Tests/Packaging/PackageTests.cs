@@ -108,6 +108,39 @@ public sealed class PackageTests
     }
 
     [TestMethod]
+    public void PackagedAssembly_HoldsEvaluatorsAndTfIdf_ButNotTheExamplesData()
+    {
+        // The API-docs task, the SDK locator and the TSV reader serve the examples (examples/ExampleData); the package
+        // keeps what users evaluate with. Read from the packed DLL itself, not from the assembly the tests loaded.
+        using var archive = ZipFile.OpenRead(_packagePath);
+        using var dll = new MemoryStream();
+        using (var entry = archive.GetEntry("lib/net10.0/MLNet.Contrastive.dll")!.Open())
+        {
+            entry.CopyTo(dll);
+        }
+
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var types = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Select(t => $"{metadata.GetString(t.Namespace)}.{metadata.GetString(t.Name)}").ToHashSet();
+        foreach (var expected in new[]
+        {
+            "MLNet.Contrastive.Evaluation.RetrievalEvaluator", "MLNet.Contrastive.Evaluation.SimilarityEvaluator",
+            "MLNet.Contrastive.Evaluation.TfIdfBaseline", "MLNet.Contrastive.Evaluation.RetrievalDataset",
+            "Microsoft.ML.ContrastiveEmbeddingCatalog",
+        })
+        {
+            Assert.Contains(expected, types);
+        }
+
+        var examplesOnly = types.Where(t => t.StartsWith("MLNet.Contrastive.Data.", StringComparison.Ordinal)
+            || t.Contains("ApiDocs", StringComparison.Ordinal) || t.Contains("DotNetSdkLocator", StringComparison.Ordinal)
+            || t.Contains("TsvPairsReader", StringComparison.Ordinal)).ToList();
+        Assert.IsEmpty(examplesOnly, string.Join(", ", examplesOnly));
+    }
+
+    [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
     public void ConsumerOutsideTheRepository_BuildsAgainstThePackage_AndTrainsLikeTheLibraryInProcess()
     {

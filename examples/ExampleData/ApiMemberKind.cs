@@ -1,4 +1,4 @@
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>The kinds of documented API members that <see cref="ApiDocsReader"/> keeps.</summary>
 public enum ApiMemberKind

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>
 /// Finds the .NET installation and the API reference documentation (*.xml) shipped in its

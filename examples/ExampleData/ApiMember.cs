@@ -1,4 +1,4 @@
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>One documented API member: its documentation id, readable signature and summary.</summary>
 /// <param name="DocId">The XML documentation id, for example <c>M:System.Collections.Generic.List`1.Clear</c>.</param>

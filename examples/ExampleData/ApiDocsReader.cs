@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>Reads .NET XML documentation files into <see cref="ApiMember"/>s: types, methods and properties that
 /// have a real summary.</summary>

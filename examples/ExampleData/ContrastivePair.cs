@@ -1,4 +1,4 @@
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>One training example for contrastive learning: an anchor, its positive, optional hard negatives and a group.</summary>
 /// <param name="Anchor">The anchor text (for the API-docs task: the summary, i.e. the query).</param>

@@ -1,6 +1,6 @@
-using MLNet.Contrastive.Data;
+using ExampleData;
 
-namespace MLNet.Contrastive.Tests.Data;
+namespace MLNet.Contrastive.Tests.Examples;
 
 [TestClass]
 public sealed class TsvPairsReaderTests

@@ -1,4 +1,4 @@
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>Options of <see cref="ApiDocsTaskBuilder"/>.</summary>
 public sealed class ApiDocsTaskOptions

@@ -1,4 +1,4 @@
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>Reads users' own training pairs from a tab-separated file: <c>anchor&lt;TAB&gt;positive[&lt;TAB&gt;negative…]</c>.</summary>
 /// <remarks>UTF-8 text, one example per line; blank lines are skipped. The first line is a header when

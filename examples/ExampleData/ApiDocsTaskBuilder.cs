@@ -1,6 +1,6 @@
 using MLNet.Contrastive.Evaluation;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>
 /// Builds the API-docs retrieval task from .NET XML documentation: query = a member's summary, document = its readable

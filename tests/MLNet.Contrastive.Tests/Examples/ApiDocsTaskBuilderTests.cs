@@ -1,7 +1,7 @@
 using System.Text;
-using MLNet.Contrastive.Data;
+using ExampleData;
 
-namespace MLNet.Contrastive.Tests.Data;
+namespace MLNet.Contrastive.Tests.Examples;
 
 [TestClass]
 public sealed class ApiDocsTaskBuilderTests

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>Renders the content of an XML documentation element (a summary) as plain text.</summary>
 /// <remarks><c>&lt;see cref="T:System.String"/&gt;</c> → <c>String</c>, <c>&lt;see cref="M:System.String.Trim"/&gt;</c> →

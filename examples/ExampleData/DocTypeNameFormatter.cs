@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>
 /// Turns type references of XML documentation ids into C#-like text: <c>System.Int32</c> → <c>int</c>,

@@ -1,6 +1,6 @@
 using MLNet.Contrastive.Evaluation;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>The API-docs retrieval task: summaries are queries, readable signatures are documents. Built by
 /// <see cref="ApiDocsTaskBuilder"/>. Immutable.</summary>

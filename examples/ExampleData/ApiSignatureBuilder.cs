@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace MLNet.Contrastive.Data;
+namespace ExampleData;
 
 /// <summary>Writes documentation ids as readable signatures, for example
 /// <c>M:System.Collections.Generic.List`1.Insert(System.Int32,`0)</c> →
