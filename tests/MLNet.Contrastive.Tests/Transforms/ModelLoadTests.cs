@@ -55,6 +55,44 @@ public sealed class ModelLoadTests
     }
 
     [TestMethod]
+    public void Load_OneBitFlippedAnywhereInTheZip_FailsClearlyOrGivesTheSameVectors()
+    {
+        // No silent wrong result: a flipped bit anywhere in the file (zip headers, the schema, the model card, the
+        // weights) either fails as InvalidDataException naming the file, or lands in bytes nothing reads and the
+        // model embeds exactly as before. 96 positions spread evenly over the file, one at a time.
+        var (path, data, expected) = SaveSmallModel();
+        var original = File.ReadAllBytes(path);
+        var flipped = Path.Combine(_directory, "flipped.zip");
+        var failed = 0;
+        const int Positions = 96;
+        for (var i = 0; i < Positions; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            var position = (int)((long)i * (bytes.Length - 1) / (Positions - 1));
+            bytes[position] ^= 0x10;
+            File.WriteAllBytes(flipped, bytes);
+            if (!ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), flipped, out var loaded, out _, out var error))
+            {
+                StringAssert.Contains(error, flipped, $"byte {position}");
+                failed++;
+                continue;
+            }
+
+            try
+            {
+                var vectors = TestData.Vectors(loaded!.Transform(data)).Select(PersistenceTests.Bits).ToArray();
+                CollectionAssert.AreEqual(expected, vectors, $"byte {position} of {bytes.Length} flipped: loaded without error but embeds differently");
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+
+        Assert.IsGreaterThan(Positions / 2, failed, "most of the file is checked data");
+    }
+
+    [TestMethod]
     public void Load_WrongSignature_InvalidDataException()
     {
         var (path, _, _) = SaveSmallModel();
