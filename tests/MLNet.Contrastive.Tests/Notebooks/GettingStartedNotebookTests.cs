@@ -41,16 +41,16 @@ public sealed class GettingStartedNotebookTests
     }
 
     [TestMethod]
-    public void ToFileBasedProgram_HoistsUsings_DropsKernelDirectives_MovesDeclarationCellsLast()
+    public void ToFileBasedProgram_HoistsUsings_DropsKernelDirectives_KeepsOtherPackages_MovesDeclarationCellsLast()
     {
         var notebook = JsonSerializer.Serialize(new
         {
             cells = new object[]
             {
-                new { cell_type = "code", source = new[] { "#r \"nuget: X, 1.0\"\n", "#!time\n", "using System.Text;\n", "var a = 1;" } },
+                new { cell_type = "code", source = new[] { "#r \"nuget: MLNet.Contrastive, 1.0\"\n", "#r \"nuget: ScottPlot, 5.1.59\"\n", "#!time\n", "using System.Text;\n", "var a = 1;" } },
                 new { cell_type = "markdown", source = new[] { "var hidden = 0;" } },
                 new { cell_type = "code", source = new[] { "// a type\n", "public sealed class Row { public int A { get; set; } }" } },
-                new { cell_type = "code", source = "using System.Text;\nusing var stream = new MemoryStream();\ndisplay(a);" },
+                new { cell_type = "code", source = "using System.Text;\nusing var stream = new MemoryStream();\ndisplay(a);\ndisplay(HTML(\"<b>a</b>\"));" },
             },
         });
 
@@ -58,14 +58,18 @@ public sealed class GettingStartedNotebookTests
 
         var expected = string.Join('\n',
             "#:property A=b",
+            "#:package ScottPlot@5.1.59",
             "",
             "using System.Text;",
             "",
             "var a = 1;",
             "using var stream = new MemoryStream();",
             "display(a);",
+            "display(HTML(\"<b>a</b>\"));",
             "",
             "static void display(object? value) => Console.WriteLine(value);",
+            "",
+            "static string HTML(string html) => html;",
             "",
             "// a type",
             "public sealed class Row { public int A { get; set; } }",
@@ -84,6 +88,9 @@ public sealed class GettingStartedNotebookTests
             "#:property PublishAot=false",
             // The notebook declares public row classes; the repository's props demand XML docs on public members.
             "#:property GenerateDocumentationFile=false",
+            // The notebook's own #r "nuget: Name, Version" lines become #:package Name@Version: versions of its own,
+            // not the repository's central ones.
+            "#:property ManagePackageVersionsCentrally=false",
         });
         var directory = Path.Combine(RepoRoot, "artifacts", "notebook-tests");
         Directory.CreateDirectory(directory);

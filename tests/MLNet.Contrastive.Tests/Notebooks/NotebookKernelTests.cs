@@ -86,7 +86,7 @@ public sealed class NotebookKernelTests
         }
     }
 
-    // Every stream output and text/plain result of every cell, in order.
+    // Every stream output, text/plain result and text/html display of every cell, in order.
     private static string Printed(JsonNode notebook)
     {
         var text = new StringBuilder();
@@ -98,6 +98,12 @@ public sealed class NotebookKernelTests
                 if (lines is not null)
                 {
                     text.Append(Source(lines)).Append('\n');
+                }
+
+                // display(HTML(...)): the training curve's <img> markup.
+                if (output["data"]?["text/html"] is { } html)
+                {
+                    text.Append(Source(html)).Append('\n');
                 }
 
                 if ((string?)output["output_type"] == "error")
