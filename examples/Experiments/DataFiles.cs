@@ -3,24 +3,6 @@ namespace MLNet.Contrastive.Experiments;
 /// <summary>Readers for the public files in the shared data folder (formats: ../shared/data/README.md).</summary>
 internal static class DataFiles
 {
-    /// <summary>STS-B: tab-separated genre, file, year, id, score, sentence1, sentence2 (extra trailing columns ignored; no quoting).</summary>
-    internal static List<ScoredPair> ReadSts(string path)
-    {
-        var pairs = new List<ScoredPair>();
-        foreach (var line in File.ReadLines(path))
-        {
-            var f = line.Split('\t');
-            if (f.Length < 7 || !double.TryParse(f[4], System.Globalization.CultureInfo.InvariantCulture, out var score))
-            {
-                throw new InvalidDataException($"{path}: unexpected line (expected 7+ tab-separated fields with a numeric 5th): {line}");
-            }
-
-            pairs.Add(new ScoredPair(f[5].Trim(), f[6].Trim(), score));
-        }
-
-        return pairs;
-    }
-
     /// <summary>SNLI (one split): aligned premise, hypothesis and label lines.</summary>
     internal static List<(string Premise, string Hypothesis, string Label)> ReadSnli(string directory, string split)
     {

@@ -17,6 +17,3 @@ internal sealed class TextRow
 {
     public string Anchor { get; set; } = string.Empty;
 }
-
-/// <summary>A sentence pair with a gold similarity score (STS-B).</summary>
-internal sealed record ScoredPair(string First, string Second, double Score);

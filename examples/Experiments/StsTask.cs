@@ -1,3 +1,5 @@
+using ExampleData;
+
 namespace MLNet.Contrastive.Experiments;
 
 /// <summary>
@@ -27,11 +29,11 @@ internal sealed record StsTask(List<TrainingRow> Train, int SnliTriplets, int St
         }
 
         if (maximumTriplets is { } max) triplets = triplets.Take(max).ToList();
-        var stsTrain = DataFiles.ReadSts(Path.Combine(dataDirectory, "stsbenchmark", "sts-train.csv"));
+        var stsTrain = StsBenchmarkReader.Read(Path.Combine(dataDirectory, "stsbenchmark", "sts-train.csv"));
         var stsRows = WithRandomNegatives(stsTrain, random, "sts:");
-        var stsDev = DataFiles.ReadSts(Path.Combine(dataDirectory, "stsbenchmark", "sts-dev.csv"));
+        var stsDev = StsBenchmarkReader.Read(Path.Combine(dataDirectory, "stsbenchmark", "sts-dev.csv"));
         var validation = WithRandomNegatives(stsDev, random, "dev:");
-        var test = DataFiles.ReadSts(Path.Combine(dataDirectory, "stsbenchmark", "sts-test.csv"));
+        var test = StsBenchmarkReader.Read(Path.Combine(dataDirectory, "stsbenchmark", "sts-test.csv"));
         var train = triplets.Concat(stsRows).ToList();
         return new StsTask(train, triplets.Count, stsRows.Count, validation, test);
     }

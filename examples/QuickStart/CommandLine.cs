@@ -23,6 +23,13 @@ public static class CommandLine
         Description = "Use this folder of *.xml API documentation instead of the installed SDK's.",
     };
 
+    private static readonly Option<string> Sts = new("--sts")
+    {
+        HelpName = "sts-test.csv",
+        Description = "Also score general-text similarity: Spearman correlation on this STS benchmark file (tab-separated, as sts-test.csv), " +
+            "MiniLM off the shelf beside the fine-tuned model (or the untrained beside the trained model from scratch).",
+    };
+
     private static readonly Option<int> MaxMembers = AtLeast(new Option<int>("--max-members")
     {
         HelpName = "n",
@@ -96,7 +103,7 @@ public static class CommandLine
         "from scratch, saves it, loads it back and searches.\n" +
         "Run: dotnet run -c Release --project examples/QuickStart -- [options]")
     {
-        Data, Docs, MaxMembers, Quick, FromScratch, FineTunePairs, FineTuneEpochs, FineTuneBatch, FineTuneChunk, FineTuneLearningRate,
+        Data, Docs, Sts, MaxMembers, Quick, FromScratch, FineTunePairs, FineTuneEpochs, FineTuneBatch, FineTuneChunk, FineTuneLearningRate,
         FineTuneMaxTokens, FrozenLayers, Epochs, Batch, Chunk, Encoder, Width, Layers, MaxTokens, LearningRate, Seed, Output, MaxTestDocuments, Search,
     };
 
@@ -135,6 +142,7 @@ public static class CommandLine
             options.Reduced(); // first, so that explicit --epochs, --batch, ... given with --quick still win
         options.DataPath = Given(result, Data) ? result.GetValue(Data) : null;
         options.XmlDocsFolder = Given(result, Docs) ? result.GetValue(Docs) : null;
+        options.StsPath = Given(result, Sts) ? result.GetValue(Sts) : null;
         if (Given(result, MaxMembers))
             options.MaxMembers = result.GetValue(MaxMembers);
         if (result.GetValue(FromScratch))

@@ -14,7 +14,7 @@ namespace QuickStart;
 internal static class MainJob
 {
     /// <summary>Runs steps 2 to 5 of the main job after the data is loaded.</summary>
-    internal static QuickStartResult Run(QuickStartOptions options, TextWriter output, QuickStartData data, MLContext mlContext,
+    internal static QuickStartResult Run(QuickStartOptions options, TextWriter output, QuickStartData data, IReadOnlyList<ScoredPair>? similarityPairs, MLContext mlContext,
         IDataView trainView, int negatives, IProgress<ContrastiveTrainingProgress> progress,
         Func<Func<ContrastiveEmbeddingTransformer>, ContrastiveEmbeddingTransformer> withProgress, Action<string> phase, List<(string, TimeSpan)> timings)
     {
@@ -24,8 +24,14 @@ internal static class MainJob
         var pairs = Sample(data.TrainPairs, options.FineTunePairs, options.Seed);
         var fineTuneView = QuickStartTraining.ToDataView(mlContext, pairs, out int fineTuneNegatives);
         RetrievalMetrics offTheShelf;
+        SimilarityMetrics? offTheShelfSimilarity = null;
         using (var initial = mlContext.Transforms.ContrastiveEmbedding(PretrainedStart.EstimatorOptions(options, fineTuneNegatives, 0, null)).Fit(fineTuneView))
+        {
             offTheShelf = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
+            if (similarityPairs is not null)
+                offTheShelfSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {PretrainedStart.ModelName} off the shelf: MRR@10 {offTheShelf.MrrAt10:0.0000}"));
         phase("baselines");
 
@@ -70,6 +76,9 @@ internal static class MainJob
             output.WriteLine(MetricsReport.ToText(("TF-IDF", tfIdf), ("off the shelf", offTheShelf), ("from scratch", fromScratch), ("fine-tuned", fineTuned)));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  (a random ranking has Recall@10 = 10/{data.Test.Corpus.Count} = {random:0.0000} in expectation; test set: {data.TestNote})"));
+            var fineTunedSimilarity = similarityPairs is null ? null : QuickStartEvaluation.Similarity(freshContext, loaded, similarityPairs);
+            if (fineTunedSimilarity is not null)
+                output.WriteLine(QuickStartEvaluation.SimilarityLine(options.StsPath!, similarityPairs!.Count, "off the shelf", offTheShelfSimilarity!, "fine-tuned", fineTunedSimilarity));
             phase("evaluation");
 
             var corpus = SearchCorpus(data, options.MaxSearchDocuments, options.Seed);
@@ -83,7 +92,8 @@ internal static class MainJob
             }
 
             phase("searches");
-            return new QuickStartResult(data, offTheShelf, tfIdf, fineTuned, random, summary, modelPath, answers, timings, card, fromScratch);
+            return new QuickStartResult(data, offTheShelf, tfIdf, fineTuned, random, summary, modelPath, answers, timings, card, fromScratch,
+                offTheShelfSimilarity, fineTunedSimilarity);
         }
         finally
         {

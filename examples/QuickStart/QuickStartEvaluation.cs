@@ -1,3 +1,5 @@
+using System.Globalization;
+using ExampleData;
 using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
 
@@ -30,4 +32,23 @@ public static class QuickStartEvaluation
         ArgumentNullException.ThrowIfNull(test);
         return RetrievalEvaluator.Evaluate(test, texts => QuickStartSearch.Embed(mlContext, model, texts));
     }
+
+    /// <summary>Scores a fitted or loaded ML.NET embedding model on sentence pairs with gold similarities (STS-B).</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="model">The model (text column <see cref="QuickStartTraining.TextColumn"/> to <see cref="QuickStartTraining.EmbeddingColumn"/>).</param>
+    /// <param name="pairs">The pairs.</param>
+    /// <returns>The correlations of the pairs' cosine similarities with the gold scores.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static SimilarityMetrics Similarity(MLContext mlContext, ITransformer model, IReadOnlyList<ScoredPair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var firsts = QuickStartSearch.Embed(mlContext, model, pairs.Select(p => p.First).ToList());
+        var seconds = QuickStartSearch.Embed(mlContext, model, pairs.Select(p => p.Second).ToList());
+        return SimilarityEvaluator.Evaluate(firsts, seconds, pairs.Select(p => p.Score).ToList());
+    }
+
+    /// <summary>The report line of the similarity scores: the baseline beside the trained model.</summary>
+    internal static string SimilarityLine(string path, int count, string baselineName, SimilarityMetrics baseline, string trainedName, SimilarityMetrics trained) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"  STS ({Path.GetFileName(path)}, {count} pairs), Spearman: {baselineName} {baseline.Spearman:0.0000}, {trainedName} {trained.Spearman:0.0000}");
 }

@@ -15,6 +15,9 @@ public sealed class QuickStartOptions
     /// <summary>Gets or sets the folder of XML API documentation to use instead of the installed SDK's. Default is <see langword="null"/>.</summary>
     public string? XmlDocsFolder { get; set; }
 
+    /// <summary>Gets or sets an STS benchmark file (sts-test.csv) on which the models are also scored (Spearman), or null.</summary>
+    public string? StsPath { get; set; }
+
     /// <summary>Gets or sets the largest number of API members used (train and test). Default is <see langword="null"/>: all.</summary>
     public int? MaxMembers { get; set; }
 
@@ -150,6 +153,8 @@ public sealed class QuickStartOptions
             throw new ArgumentException("Expected non-empty search texts.", "--search");
         if (DataPath is not null && !File.Exists(DataPath))
             throw new ArgumentException($"The TSV file '{DataPath}' does not exist; expected lines anchor<TAB>positive[<TAB>negative...].", "--data");
+        if (StsPath is not null && !File.Exists(StsPath))
+            throw new ArgumentException($"The STS benchmark file '{StsPath}' does not exist; expected a tab-separated file as sts-test.csv (genre, file, year, id, score, sentence1, sentence2).", "--sts");
         if (DataPath is not null && XmlDocsFolder is not null)
             throw new ArgumentException("Give either --data (your own pairs) or --docs (an API documentation folder), not both.", "--docs");
     }

@@ -15,6 +15,8 @@ namespace QuickStart;
 /// <param name="Timings">How long each phase took, in order.</param>
 /// <param name="ModelCard">The model card read back from the saved model.</param>
 /// <param name="FromScratchModel">In the main job, the metrics of the model trained from scratch; null with <c>--from-scratch</c>.</param>
+/// <param name="UntrainedSimilarity">With <c>--sts</c>: the similarity scores of the model <paramref name="Untrained"/> describes; otherwise null.</param>
+/// <param name="TrainedSimilarity">With <c>--sts</c>: the similarity scores of the trained model, loaded back from <paramref name="ModelPath"/>; otherwise null.</param>
 public sealed record QuickStartResult(
     QuickStartData Data,
     RetrievalMetrics Untrained,
@@ -26,4 +28,6 @@ public sealed record QuickStartResult(
     IReadOnlyList<SearchAnswer> Searches,
     IReadOnlyList<(string Phase, TimeSpan Elapsed)> Timings,
     ModelCard? ModelCard,
-    RetrievalMetrics? FromScratchModel = null);
+    RetrievalMetrics? FromScratchModel = null,
+    SimilarityMetrics? UntrainedSimilarity = null,
+    SimilarityMetrics? TrainedSimilarity = null);

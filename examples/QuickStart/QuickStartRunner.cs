@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ExampleData;
 using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Transforms;
@@ -19,7 +20,7 @@ public static class QuickStartRunner
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (ParamName is the command-line option).</exception>
     /// <exception cref="DirectoryNotFoundException">No .NET SDK API documentation was found.</exception>
-    /// <exception cref="InvalidDataException">The TSV file is malformed.</exception>
+    /// <exception cref="InvalidDataException">The TSV file or the STS file is malformed.</exception>
     /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
     public static QuickStartResult Run(QuickStartOptions options, TextWriter output)
     {
@@ -39,6 +40,9 @@ public static class QuickStartRunner
         var data = QuickStartData.Load(options);
         output.WriteLine($"  {data.Description}");
         output.WriteLine($"  Test set: {data.TestNote}.");
+        var similarityPairs = options.StsPath is null ? null : StsBenchmarkReader.Read(options.StsPath);
+        if (similarityPairs is not null)
+            output.WriteLine($"  Similarity: {similarityPairs.Count} scored pairs from {options.StsPath}.");
         Phase("data");
 
         var mlContext = new MLContext(seed: options.Seed);
@@ -48,14 +52,20 @@ public static class QuickStartRunner
         var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress);
         ContrastiveEmbeddingTransformer WithProgress(Func<ContrastiveEmbeddingTransformer> fit) => bar is null ? fit() : bar.Run(options.LiveProgressConsole!, fit);
         if (!options.FromScratch)
-            return MainJob.Run(options, output, data, mlContext, trainView, negatives, progress, WithProgress, Phase, timings);
+            return MainJob.Run(options, output, data, similarityPairs, mlContext, trainView, negatives, progress, WithProgress, Phase, timings);
 
         output.WriteLine("2. Baselines on the test set");
         RetrievalMetrics untrained;
+        SimilarityMetrics? untrainedSimilarity = null;
         var initialOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress: null);
         initialOptions.Epochs = 0; // no step: the exact model training starts from (tokenizer, vocabulary, architecture, seed)
         using (var initial = mlContext.Transforms.ContrastiveEmbedding(initialOptions).Fit(trainView))
+        {
             untrained = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
+            if (similarityPairs is not null)
+                untrainedSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untrained model (same architecture, vocabulary and seed): MRR@10 {untrained.MrrAt10:0.0000}"));
         var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
@@ -92,6 +102,9 @@ public static class QuickStartRunner
             output.WriteLine(MetricsReport.ToText(("untrained", untrained), ("TF-IDF", tfIdf), ("trained", trained)));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  (a random ranking has Recall@10 = 10/{data.Test.Corpus.Count} = {random:0.0000} in expectation; test set: {data.TestNote})"));
+            var trainedSimilarity = similarityPairs is null ? null : QuickStartEvaluation.Similarity(freshContext, loaded, similarityPairs);
+            if (trainedSimilarity is not null)
+                output.WriteLine(QuickStartEvaluation.SimilarityLine(options.StsPath!, similarityPairs!.Count, "untrained", untrainedSimilarity!, "trained", trainedSimilarity));
             Phase("evaluation");
 
             output.WriteLine($"5. Searches over {data.SearchCorpus.Count} documents with the loaded model");
@@ -104,7 +117,8 @@ public static class QuickStartRunner
             }
 
             Phase("searches");
-            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings, card);
+            return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings, card,
+                UntrainedSimilarity: untrainedSimilarity, TrainedSimilarity: trainedSimilarity);
         }
         finally
         {

@@ -56,7 +56,7 @@ public sealed class QuickStartCommandLineTests
     public void Usage_Generated_ListsEveryOptionWithItsDefault()
     {
         var usage = CommandLine.Usage;
-        foreach (var option in new[] { "--data", "--docs", "--max-members", "--quick", "--from-scratch", "--finetune-pairs", "--frozen-layers", "--epochs", "--batch", "--chunk", "--encoder", "--width",
+        foreach (var option in new[] { "--data", "--docs", "--sts", "--max-members", "--quick", "--from-scratch", "--finetune-pairs", "--frozen-layers", "--epochs", "--batch", "--chunk", "--encoder", "--width",
                      "--layers", "--max-tokens", "--lr", "--seed", "--output", "--max-test-docs", "--search", "--help" })
         {
             StringAssert.Contains(usage, option);
@@ -116,6 +116,7 @@ public sealed class QuickStartCommandLineTests
     [DataRow(new[] { "--encoder", "lstm" }, "--encoder")]
     [DataRow(new[] { "--lr", "-1" }, "--lr")]
     [DataRow(new[] { "--data", "/nonexistent/pairs.tsv" }, "--data")]
+    [DataRow(new[] { "--sts", "/nonexistent/sts-test.csv" }, "--sts")]
     [DataRow(new[] { "--search" }, "--search")]
     [DataRow(new[] { "--lr", "fast" }, "--lr")]
     public void Parse_BadArguments_ThrowNamingTheOption(string[] args, string option)
