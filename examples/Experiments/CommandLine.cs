@@ -7,12 +7,12 @@ namespace MLNet.Contrastive.Experiments;
 /// <summary>The parsed command line (System.CommandLine): which experiments, how large, where the data is.</summary>
 internal sealed record CommandLine(string? Only, bool Quick, string? DataDirectory)
 {
-    internal static readonly string[] Experiments = ["sts", "batch", "dcl"];
+    internal static readonly string[] Experiments = ["sts", "batch", "dcl", "pretrained"];
 
     private static readonly Option<string> OnlyOption = new("--only")
     {
-        HelpName = "sts|batch|dcl",
-        Description = "Run one experiment: sts (STS-B similarity), batch (batch 32 vs 512 on Quora), dcl (DCL, DCLW vs InfoNCE). Default: all three.",
+        HelpName = "sts|batch|dcl|pretrained",
+        Description = "Run one experiment: sts (STS-B similarity), batch (batch 32 vs 512 on Quora), dcl (DCL, DCLW vs InfoNCE), pretrained (the same questions fine-tuning all-MiniLM-L6-v2). Default: all four.",
         Validators =
         {
             r =>

