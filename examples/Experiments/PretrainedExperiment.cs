@@ -34,9 +34,7 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
     private string Sts()
     {
         var task = StsTask.Build(dataDirectory, seed: 1234, maximumTriplets: null);
-        var triplets = task.Train.Where(r => r.Group.StartsWith("snli:", StringComparison.Ordinal)).ToList();
-        new Random(1234).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(triplets));
-        triplets = triplets.Take(Rows).ToList();
+        var triplets = Sample(task.Train.Where(r => r.Group.StartsWith("snli:", StringComparison.Ordinal)));
         var firsts = task.Test.Select(p => p.First).ToList();
         var seconds = task.Test.Select(p => p.Second).ToList();
         var gold = task.Test.Select(p => p.Score).ToList();
@@ -72,9 +70,7 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
     // The paper's claim (bigger batch, same memory through the cache) and DCL vs InfoNCE, on Quora retrieval.
     private string Quora(int[] seeds)
     {
-        var train = quora.Train.ToList();
-        new Random(1234).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(train));
-        train = train.Take(Rows).ToList();
+        var train = Sample(quora.Train);
         (string Label, LossKind Loss, int Batch, double Rate)[] settings =
         [
             ("InfoNCE, batch 32, lr 1e-4", LossKind.InfoNce, 32, 1e-4),
@@ -111,6 +107,14 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
         md.AppendLine().AppendLine("Spread: mean ± sample standard deviation over seeds (min, max); one seed shows the value alone.").AppendLine();
         md.AppendLine("![MiniLM Quora loss](experiments/minilm-quora-loss.png)").AppendLine();
         return md.ToString();
+    }
+
+    // A seeded sample of Rows training rows (shuffled with seed 1234, then the first Rows).
+    private List<TrainingRow> Sample(IEnumerable<TrainingRow> rows)
+    {
+        var all = rows.ToArray();
+        new Random(1234).Shuffle(all);
+        return all.Take(Rows).ToList();
     }
 
     private RetrievalMetrics Evaluate(RunSpec spec, IReadOnlyList<TrainingRow> train)
