@@ -21,6 +21,11 @@ internal static class MainJob
         output.WriteLine("2. Baselines on the test set");
         var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
+        var corpus = SearchCorpus(data, options.MaxSearchDocuments, options.Seed);
+        var everyday = new List<EverydaySearchScore>();
+        bool scoreEveryday = options.DataPath is null; // the everyday searches ask for .NET API members
+        if (scoreEveryday)
+            everyday.Add(EverydaySearches.ScoreTfIdf(mlContext, corpus, options.SearchResults));
         var pairs = Sample(data.TrainPairs, options.FineTunePairs, options.Seed);
         var fineTuneView = QuickStartTraining.ToDataView(mlContext, pairs, out int fineTuneNegatives);
         RetrievalMetrics offTheShelf;
@@ -30,6 +35,8 @@ internal static class MainJob
             offTheShelf = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
             if (similarityPairs is not null)
                 offTheShelfSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+            if (scoreEveryday)
+                everyday.Add(EverydaySearches.Score(mlContext, "off the shelf", initial, corpus, options.SearchResults));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {PretrainedStart.ModelName} off the shelf: MRR@10 {offTheShelf.MrrAt10:0.0000}"));
@@ -38,7 +45,12 @@ internal static class MainJob
         output.WriteLine(QuickStartRunner.TrainingLine(options, data.TrainPairs.Count, negatives).Replace("3. Training:", "3a. From scratch:", StringComparison.Ordinal));
         RetrievalMetrics fromScratch;
         using (var scratch = withProgress(() => mlContext.Transforms.ContrastiveEmbedding(QuickStartTraining.EstimatorOptions(options, negatives, progress)).Fit(trainView)))
+        {
             fromScratch = QuickStartEvaluation.Trained(mlContext, scratch, data.Test);
+            if (scoreEveryday)
+                everyday.Add(EverydaySearches.Score(mlContext, "from scratch", scratch, corpus, options.SearchResults));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  from scratch: MRR@10 {fromScratch.MrrAt10:0.0000}"));
         phase("from scratch");
 
@@ -81,19 +93,12 @@ internal static class MainJob
                 output.WriteLine(QuickStartEvaluation.SimilarityLine(options.StsPath!, similarityPairs!.Count, "off the shelf", offTheShelfSimilarity!, "fine-tuned", fineTunedSimilarity));
             phase("evaluation");
 
-            var corpus = SearchCorpus(data, options.MaxSearchDocuments, options.Seed);
-            output.WriteLine($"5. Searches over {corpus.Count} documents (all test documents and a seeded sample of training documents, of {data.SearchCorpus.Count}) with the loaded model");
-            var answers = QuickStartSearch.Answer(freshContext, loaded, corpus, options.Searches, options.SearchResults);
-            foreach (var answer in answers)
-            {
-                output.WriteLine($"  \"{answer.Query}\"");
-                foreach (var (document, score) in answer.Results)
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {score:0.000}  {document}"));
-            }
-
+            output.WriteLine($"5. Searches over {corpus.Count} documents (all test documents, a seeded sample of training documents and the " +
+                $"everyday searches' answers, of {data.SearchCorpus.Count}) with the loaded model");
+            var answers = QuickStartRunner.Searches(output, freshContext, loaded, corpus, options, scoreEveryday ? everyday : null, "fine-tuned");
             phase("searches");
             return new QuickStartResult(data, offTheShelf, tfIdf, fineTuned, random, summary, modelPath, answers, timings, card, fromScratch,
-                offTheShelfSimilarity, fineTunedSimilarity);
+                offTheShelfSimilarity, fineTunedSimilarity, corpus, scoreEveryday ? everyday : null);
         }
         finally
         {
@@ -108,6 +113,8 @@ internal static class MainJob
         return order.Take(count).Order().Select(i => pairs[i]).ToList();
     }
 
+    // All test documents, a seeded sample of the others up to max, then the everyday searches' answers the sample lacks
+    // (so every everyday search can be answered; every model searches this same corpus).
     private static List<string> SearchCorpus(QuickStartData data, int max, int seed)
     {
         if (data.SearchCorpus.Count <= max)
@@ -115,6 +122,6 @@ internal static class MainJob
         var test = data.Test.Corpus.ToHashSet(StringComparer.Ordinal);
         var others = data.SearchCorpus.Where(d => !test.Contains(d)).ToArray();
         new Random(seed).Shuffle(others);
-        return data.Test.Corpus.Concat(others.Take(Math.Max(0, max - test.Count))).ToList();
+        return EverydaySearches.WithAnswers(data.Test.Corpus.Concat(others.Take(Math.Max(0, max - test.Count))).ToList(), data.SearchCorpus);
     }
 }

@@ -17,6 +17,9 @@ namespace QuickStart;
 /// <param name="FromScratchModel">In the main job, the metrics of the model trained from scratch; null with <c>--from-scratch</c>.</param>
 /// <param name="UntrainedSimilarity">With <c>--sts</c>: the similarity scores of the model <paramref name="Untrained"/> describes; otherwise null.</param>
 /// <param name="TrainedSimilarity">With <c>--sts</c>: the similarity scores of the trained model, loaded back from <paramref name="ModelPath"/>; otherwise null.</param>
+/// <param name="SearchedCorpus">The documents the searches ran over.</param>
+/// <param name="EverydaySearches">On the API-docs task: each model's ranks on <see cref="QuickStart.EverydaySearches.All"/> over
+/// <paramref name="SearchedCorpus"/>, in report order (the trained or fine-tuned model last); null with <c>--data</c>.</param>
 public sealed record QuickStartResult(
     QuickStartData Data,
     RetrievalMetrics Untrained,
@@ -30,4 +33,6 @@ public sealed record QuickStartResult(
     ModelCard? ModelCard,
     RetrievalMetrics? FromScratchModel = null,
     SimilarityMetrics? UntrainedSimilarity = null,
-    SimilarityMetrics? TrainedSimilarity = null);
+    SimilarityMetrics? TrainedSimilarity = null,
+    IReadOnlyList<string>? SearchedCorpus = null,
+    IReadOnlyList<EverydaySearchScore>? EverydaySearches = null);

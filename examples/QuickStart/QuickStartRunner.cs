@@ -55,6 +55,8 @@ public static class QuickStartRunner
             return MainJob.Run(options, output, data, similarityPairs, mlContext, trainView, negatives, progress, WithProgress, Phase, timings);
 
         output.WriteLine("2. Baselines on the test set");
+        // The everyday searches ask for .NET API members: scored on the API-docs task only.
+        var everyday = options.DataPath is null ? new List<EverydaySearchScore>() : null;
         RetrievalMetrics untrained;
         SimilarityMetrics? untrainedSimilarity = null;
         var initialOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress: null);
@@ -64,10 +66,13 @@ public static class QuickStartRunner
             untrained = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
             if (similarityPairs is not null)
                 untrainedSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+            everyday?.Add(EverydaySearches.Score(mlContext, "untrained", initial, data.SearchCorpus, options.SearchResults));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untrained model (same architecture, vocabulary and seed): MRR@10 {untrained.MrrAt10:0.0000}"));
         var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
+        if (everyday is not null)
+            everyday.Add(EverydaySearches.ScoreTfIdf(mlContext, data.SearchCorpus, options.SearchResults));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
         Phase("baselines");
 
@@ -108,22 +113,42 @@ public static class QuickStartRunner
             Phase("evaluation");
 
             output.WriteLine($"5. Searches over {data.SearchCorpus.Count} documents with the loaded model");
-            var answers = QuickStartSearch.Answer(freshContext, loaded, data.SearchCorpus, options.Searches, options.SearchResults);
-            foreach (var answer in answers)
-            {
-                output.WriteLine($"  \"{answer.Query}\"");
-                foreach (var (document, score) in answer.Results)
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {score:0.000}  {document}"));
-            }
-
+            var answers = Searches(output, freshContext, loaded, data.SearchCorpus, options, everyday, "trained");
             Phase("searches");
             return new QuickStartResult(data, untrained, tfIdf, trained, random, summary, modelPath, answers, timings, card,
-                UntrainedSimilarity: untrainedSimilarity, TrainedSimilarity: trainedSimilarity);
+                UntrainedSimilarity: untrainedSimilarity, TrainedSimilarity: trainedSimilarity, SearchedCorpus: data.SearchCorpus,
+                EverydaySearches: everyday);
         }
         finally
         {
             (loaded as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>Step 5: answers the options' searches with the loaded model and prints them; then, when
+    /// <paramref name="everyday"/> is given, scores the model on the everyday searches (one embedding of the corpus for
+    /// both), appends its score and prints the table of every model's ranks.</summary>
+    internal static IReadOnlyList<SearchAnswer> Searches(TextWriter output, MLContext mlContext, ITransformer model, IReadOnlyList<string> corpus,
+        QuickStartOptions options, List<EverydaySearchScore>? everyday, string modelName)
+    {
+        var queries = everyday is null ? options.Searches : options.Searches.Concat(EverydaySearches.All.Select(s => s.Query)).ToList();
+        var all = QuickStartSearch.Answer(mlContext, model, corpus, queries, options.SearchResults);
+        var answers = all.Take(options.Searches.Count).ToList();
+        foreach (var answer in answers)
+        {
+            output.WriteLine($"  \"{answer.Query}\"");
+            foreach (var (document, score) in answer.Results)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {score:0.000}  {document}"));
+        }
+
+        if (everyday is null)
+            return answers;
+        everyday.Add(EverydaySearches.Score(modelName,
+            all.Skip(options.Searches.Count).Select(a => (IReadOnlyList<string>)a.Results.Select(r => r.Document).ToList()).ToList()));
+        output.WriteLine();
+        output.WriteLine($"  Everyday searches (written before any model was scored on them): rank of the first right member in the top {options.SearchResults}");
+        output.WriteLine(EverydaySearches.ToText(options.SearchResults, EverydaySearches.Answerable(corpus), everyday));
+        return answers;
     }
 
     /// <summary>The line that announces a from-scratch training run.</summary>

@@ -14,6 +14,18 @@ internal static class ModelCardBuilder
         ?? typeof(ModelCard).Assembly.GetName().Version?.ToString()
         ?? "unknown";
 
+    // The checkpoint's folder name, or for a file (an ONNX graph) its folder and file name: a name, never a whole path.
+    private static string BaseModel(string? path)
+    {
+        if (path is null)
+            return ModelCard.FromScratch;
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string name = File.Exists(full) && Path.GetDirectoryName(full) is { } folder && Path.GetFileName(folder) is { Length: > 0 } folderName
+            ? $"{folderName}/{Path.GetFileName(full)}"
+            : Path.GetFileName(full);
+        return $"BERT checkpoint '{name}'";
+    }
+
     internal static ModelCard Create(ContrastiveEmbeddingOptions options, EmbeddingModel model, TrainingSummary summary)
     {
         var invariant = CultureInfo.InvariantCulture;
@@ -29,9 +41,7 @@ internal static class ModelCardBuilder
         var temperature = options.LearnableTemperature ? "learnable, initial value" : "fixed";
         return new ModelCard
         {
-            BaseModel = options.PretrainedCheckpointDirectory is { } directory
-                ? $"BERT checkpoint '{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))}'"
-                : ModelCard.FromScratch,
+            BaseModel = BaseModel(options.PretrainedModelPath ?? options.PretrainedCheckpointDirectory),
             Encoder = encoder,
             Tokenizer = Describe(model.Tokenizer, model.VocabularyMap),
             MaxTokens = model.Tokenizer.MaxTokens,

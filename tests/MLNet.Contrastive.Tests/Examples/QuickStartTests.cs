@@ -171,4 +171,40 @@ public sealed class QuickStartTests
             StringAssert.Contains(s_output, $"\"{answer.Query}\"");
         }
     }
+    [TestMethod]
+    public void Run_Reduced_ScoresEveryModelOnTheEverydaySearches_TheTrainedScoreIsTheSavedModels()
+    {
+        var scores = s_result.EverydaySearches!;
+        Assert.IsNotNull(scores);
+        CollectionAssert.AreEqual(new[] { "untrained", "TF-IDF", "trained" }, scores.Select(s => s.Model).ToArray());
+        Assert.AreSame(s_result.Data.SearchCorpus, s_result.SearchedCorpus);
+        var answerable = EverydaySearches.Answerable(s_result.SearchedCorpus!);
+        foreach (var score in scores)
+        {
+            Assert.HasCount(EverydaySearches.All.Count, score.Ranks);
+            for (int q = 0; q < score.Ranks.Count; q++)
+            {
+                Assert.IsTrue(score.Ranks[q] is null or >= 1 and <= 5, $"{score.Model}: rank {score.Ranks[q]}");
+                Assert.IsTrue(answerable[q] || score.Ranks[q] is null, "no model finds an answer the corpus lacks");
+            }
+        }
+
+        // Recomputed here from the saved file: the same ranks.
+        var mlContext = new MLContext(seed: 3);
+        var model = mlContext.Model.Load(s_result.ModelPath, out _);
+        try
+        {
+            var again = EverydaySearches.Score(mlContext, "trained", model, s_result.SearchedCorpus!, 5);
+            CollectionAssert.AreEqual(again.Ranks.ToArray(), scores[^1].Ranks.ToArray());
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+
+        StringAssert.Contains(s_output, "Everyday searches (written before any model was scored on them)");
+        StringAssert.Contains(s_output, $"right member in the top 5");
+        foreach (var search in EverydaySearches.All)
+            StringAssert.Contains(s_output, search.Query);
+    }
 }

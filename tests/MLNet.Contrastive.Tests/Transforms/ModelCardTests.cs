@@ -129,6 +129,24 @@ public sealed class ModelCardTests
     }
 
     [TestMethod]
+    [DataRow(false, "BERT checkpoint 'minilm'")]
+    [DataRow(true, "BERT checkpoint 'minilm/model.onnx'")]
+    public void Builder_PretrainedModelPath_NamesTheFolderOrTheFolderAndFile(bool file, string expected)
+    {
+        string folder = Path.Combine(_directory, "minilm");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "model.onnx"), "");
+        using var model = EmbeddingModel.Create(
+            new EmbeddingModelOptions { Encoder = EncoderKind.Static, HiddenSize = 8, MaxTokens = 16, Device = DeviceKind.Cpu, Seed = 1 },
+            ["hello world"]);
+        var options = new ContrastiveEmbeddingOptions { PretrainedModelPath = file ? Path.Combine(folder, "model.onnx") : folder };
+
+        var card = ModelCardBuilder.Create(options, model, new TrainingSummary(3, 0, 0, [], [], TimeSpan.Zero));
+
+        Assert.AreEqual(expected, card.BaseModel);
+    }
+
+    [TestMethod]
     public void Builder_PretrainedCheckpoint_NamesTheFolderNotThePath()
     {
         using var model = EmbeddingModel.Create(
