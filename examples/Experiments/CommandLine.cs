@@ -7,12 +7,12 @@ namespace MLNet.Contrastive.Experiments;
 /// <summary>The parsed command line (System.CommandLine): which experiments, how large, where the data is.</summary>
 internal sealed record CommandLine(string? Only, bool Quick, string? DataDirectory)
 {
-    internal static readonly string[] Experiments = ["sts", "batch", "dcl", "pretrained"];
+    internal static readonly string[] Experiments = ["sts", "batch", "dcl", "pretrained", "apidocs"];
 
     private static readonly Option<string> OnlyOption = new("--only")
     {
-        HelpName = "sts|batch|dcl|pretrained",
-        Description = "Run one experiment: sts (STS-B similarity), batch (batch 32 vs 512 on Quora), dcl (DCL, DCLW vs InfoNCE), pretrained (the same questions fine-tuning all-MiniLM-L6-v2). Default: all four.",
+        HelpName = "sts|batch|dcl|pretrained|apidocs",
+        Description = "Run one experiment: sts (STS-B similarity), batch (batch 32 vs 512 on Quora), dcl (DCL, DCLW vs InfoNCE), pretrained (the same questions fine-tuning all-MiniLM-L6-v2), apidocs (batch 32 vs 512 from all-MiniLM-L6-v2 on the .NET API docs). Default: all five.",
         Validators =
         {
             r =>

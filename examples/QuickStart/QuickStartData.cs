@@ -62,31 +62,11 @@ public sealed record QuickStartData(string Description, IReadOnlyList<Contrastiv
         return (description, train, new RetrievalDataset(queries, corpus, relevant));
     }
 
-    // Whole queries (with all their relevant documents) in seeded order until the document cap is reached. Documents
-    // relevant to no sampled query are left out, so the sample is a smaller retrieval task of the same kind.
     private static (RetrievalDataset, string) Sample(RetrievalDataset test, int maxDocuments, int seed)
     {
         if (test.Corpus.Count <= maxDocuments)
             return (test, $"the whole test set: {test.Queries.Count} queries over {test.Corpus.Count} documents");
-        var order = Enumerable.Range(0, test.Queries.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        var picked = new List<int>();
-        int documents = 0;
-        foreach (int q in order)
-        {
-            if (documents + test.RelevantDocuments[q].Count > maxDocuments)
-                continue;
-            picked.Add(q);
-            documents += test.RelevantDocuments[q].Count;
-        }
-
-        picked.Sort();
-        var keep = picked.SelectMany(q => test.RelevantDocuments[q]).Distinct().Order().ToList();
-        var newPosition = keep.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
-        var sample = new RetrievalDataset(
-            picked.Select(q => test.Queries[q]).ToList(),
-            keep.Select(d => test.Corpus[d]).ToList(),
-            picked.Select(q => (IReadOnlyCollection<int>)test.RelevantDocuments[q].Select(d => newPosition[d]).ToArray()).ToList());
+        var sample = RetrievalSample.ByQueries(test, maxDocuments, seed);
         return (sample, $"a seeded sample of {sample.Queries.Count} of {test.Queries.Count} test queries with their " +
             $"{sample.Corpus.Count} of {test.Corpus.Count} documents (--max-test-docs {maxDocuments}; keeps the evaluation short)");
     }

@@ -20,11 +20,11 @@ public sealed class ProgramCommandLineTests
         Assert.AreEqual(new ExperimentsCommandLine("dcl", true, "/data"), one);
         Assert.IsFalse(one.Runs("sts"));
         Assert.IsNull(ExperimentsCommandLine.Parse(["--help"]));
-        StringAssert.Contains(ExperimentsCommandLine.Usage, "--only <sts|batch|dcl|pretrained>");
+        StringAssert.Contains(ExperimentsCommandLine.Usage, "--only <sts|batch|dcl|pretrained|apidocs>");
     }
 
     [TestMethod]
-    [DataRow(new[] { "--only", "foo" }, "Option '--only' expects one of sts, batch, dcl, pretrained; got 'foo'.")]
+    [DataRow(new[] { "--only", "foo" }, "Option '--only' expects one of sts, batch, dcl, pretrained, apidocs; got 'foo'.")]
     [DataRow(new[] { "--only" }, "--only")]
     [DataRow(new[] { "--bogus" }, "'--bogus'")]
     public void Experiments_BadArguments_ThrowSayingWhatIsWrong(string[] args, string expected)
