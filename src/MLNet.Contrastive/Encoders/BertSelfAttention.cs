@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Multi-head scaled dot-product self-attention with a key padding mask (HF <c>attention.self</c>).</summary>
 /// <remarks>
 /// Where attention dropout is inactive (evaluation, or a rate of 0) the scores go through libtorch's fused
-/// <c>scaled_dot_product_attention</c>, which on CPU is 1.3-4x faster than the explicit softmax for the same result
+/// <c>scaled_dot_product_attention</c>, which on CPU measured 1.2-4x faster than the explicit softmax (longer texts gain more) for the same result
 /// (docs/benchmarks.md, suite e). Where dropout is active, libtorch's fused kernel falls back to its own unfused
 /// path, which is no faster, so the explicit path below stays: its dropout draws from the generator in the order that
 /// the gradient cache replays.
@@ -21,6 +21,12 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly int _heads;
     private readonly int _headSize;
     private readonly double _attentionDropout;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the fused kernel may be used (default true). Only the benchmarks turn it
+    /// off, to time both paths in one run; it is process-wide, so nothing else may change it.
+    /// </summary>
+    internal static bool FusedKernelEnabled { get; set; } = true;
 
     internal BertSelfAttention(TransformerEncoderOptions o)
         : base("self")
@@ -48,7 +54,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Heads(query.call(hidden));
         var k = Heads(key.call(hidden));
         var v = Heads(value.call(hidden));
-        if (!training || _attentionDropout == 0)
+        if (FusedKernelEnabled && (!training || _attentionDropout == 0))
         {
             // The fused kernel's boolean mask is true where a key takes part.
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, isPadKey.logical_not());
