@@ -80,10 +80,7 @@ internal sealed class ApiDocsBatchExperiment(Runner runner, string docsDirectory
         foreach (var (label, specs) in groups)
         {
             var groupRuns = specs.Select(s => runs.Single(r => r.Spec == s)).ToList();
-            var values = specs.Select(s => metrics[s]).ToList();
-            md.AppendLine($"| {label} | {specs.Count} | {groupRuns[0].Summary.Steps} | {Stats.MeanSpread(values.Select(m => m.RecallAt1).ToList())} | " +
-                $"{Stats.MeanSpread(values.Select(m => m.MrrAt10).ToList())} | {Stats.MeanSpread(values.Select(m => m.RecallAt10).ToList())} | " +
-                $"{Stats.Seconds(TimeSpan.FromTicks((long)groupRuns.Average(r => r.Elapsed.Ticks)))} |");
+            md.AppendLine(Stats.RetrievalRow(label, groupRuns[0].Summary.Steps, specs.Select(s => metrics[s]).ToList(), groupRuns.Select(r => r.Elapsed).ToList()));
         }
 
         md.AppendLine().AppendLine("Spread: mean ± sample standard deviation over seeds (min, max); one seed shows the value alone.").AppendLine();

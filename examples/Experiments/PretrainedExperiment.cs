@@ -98,10 +98,7 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
         foreach (var (label, specs) in groups)
         {
             var groupRuns = specs.Select(s => runner.Train(s, train, quora.Validation)).ToList();
-            var metrics = specs.Select(s => _metrics[s]).ToList();
-            md.AppendLine($"| {label} | {specs.Count} | {groupRuns[0].Summary.Steps} | {Stats.MeanSpread(metrics.Select(m => m.RecallAt1).ToList())} | " +
-                $"{Stats.MeanSpread(metrics.Select(m => m.MrrAt10).ToList())} | {Stats.MeanSpread(metrics.Select(m => m.RecallAt10).ToList())} | " +
-                $"{Stats.Seconds(TimeSpan.FromTicks((long)groupRuns.Average(r => r.Elapsed.Ticks)))} |");
+            md.AppendLine(Stats.RetrievalRow(label, groupRuns[0].Summary.Steps, specs.Select(s => _metrics[s]).ToList(), groupRuns.Select(r => r.Elapsed).ToList()));
         }
 
         md.AppendLine().AppendLine("Spread: mean ± sample standard deviation over seeds (min, max); one seed shows the value alone.").AppendLine();
