@@ -59,7 +59,8 @@ public sealed class LeakTests
         {
             using var data = tensor(new float[] { 1, 2 });
             using var parameter = new Parameter(data, requires_grad: true);
-            Assert.AreEqual(3f, parameter.sum().item<float>());
+            using var total = parameter.sum();
+            Assert.AreEqual(3f, total.item<float>());
         }
 
         Assert.AreEqual(3L, LiveTensors() - before);
