@@ -7,8 +7,8 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Multi-head scaled dot-product self-attention with a key padding mask (HF <c>attention.self</c>).</summary>
 /// <remarks>
 /// Where attention dropout is inactive (evaluation, or a rate of 0) the scores go through libtorch's fused
-/// <c>scaled_dot_product_attention</c>, which on CPU measured 1.2-4x faster than the explicit softmax (longer texts gain more) for the same result
-/// (docs/benchmarks.md, suite e). Where dropout is active, libtorch's fused kernel falls back to its own unfused
+/// <c>scaled_dot_product_attention</c>, which on CPU measured 1.2-4x faster than the explicit softmax for the same
+/// result (longer texts gain more; docs/benchmarks.md, suite e). Where dropout is active, libtorch's fused kernel falls back to its own unfused
 /// path, which is no faster, so the explicit path below stays: its dropout draws from the generator in the order that
 /// the gradient cache replays.
 /// </remarks>
@@ -20,7 +20,6 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly int _heads;
     private readonly int _headSize;
-    private readonly double _attentionDropout;
 
     /// <summary>
     /// Gets or sets a value indicating whether the fused kernel may be used (default true). Only the benchmarks turn it
@@ -33,7 +32,6 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         _heads = o.HeadCount;
         _headSize = o.HiddenSize / o.HeadCount;
-        _attentionDropout = o.AttentionDropout;
         query = nn.Linear(o.HiddenSize, o.HiddenSize);
         key = nn.Linear(o.HiddenSize, o.HiddenSize);
         value = nn.Linear(o.HiddenSize, o.HiddenSize);
@@ -54,7 +52,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Heads(query.call(hidden));
         var k = Heads(key.call(hidden));
         var v = Heads(value.call(hidden));
-        if (FusedKernelEnabled && (!training || _attentionDropout == 0))
+        if (FusedKernelEnabled && (!training || dropout.p == 0))
         {
             // The fused kernel's boolean mask is true where a key takes part.
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, isPadKey.logical_not());
