@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using DistributedTraining;
+using ExampleData;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ExampleData;
 using MLNet.Contrastive.Evaluation;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;
+using MLNet.Contrastive.Transforms;
 
 // Data-parallel contrastive training: every rank runs this same program on the same data. With
 // Distributed = Auto (the default) training is spread over the ranks of an MPI launcher

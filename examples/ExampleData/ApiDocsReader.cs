@@ -38,7 +38,9 @@ public static class ApiDocsReader
             {
                 string? name = member.Attribute("name")?.Value;
                 if (name is { Length: > 2 } && name[1] == ':')
+                {
                     elements.TryAdd(name, member);
+                }
             }
         }
 
@@ -54,10 +56,16 @@ public static class ApiDocsReader
         {
             ApiMemberKind? kind = docId[0] switch { 'T' => ApiMemberKind.Type, 'M' => ApiMemberKind.Method, 'P' => ApiMemberKind.Property, _ => null };
             if (kind is null || element.Element("summary") is not { } summaryElement)
+            {
                 continue;
+            }
+
             string summary = DocSummaryRenderer.Render(summaryElement);
             if (summary.Length < MinimumSummaryLength || Boilerplate.Any(b => summary.StartsWith(b, StringComparison.OrdinalIgnoreCase)))
+            {
                 continue;
+            }
+
             var (typeId, typeName, signature) = builder.Describe(kind.Value, docId, element);
             members.Add(new ApiMember(docId, kind.Value, typeId, typeName, signature, summary));
         }
@@ -67,7 +75,10 @@ public static class ApiDocsReader
     private static XDocument Load(string file)
     {
         if (!File.Exists(file))
+        {
             throw new FileNotFoundException($"XML documentation file '{file}' does not exist.", file);
+        }
+
         try
         {
             return XDocument.Load(file);

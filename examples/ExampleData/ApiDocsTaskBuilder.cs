@@ -31,10 +31,16 @@ public static class ApiDocsTaskBuilder
         Validate(options);
         string folder = options.XmlDocsFolder ?? DotNetSdkLocator.FindReferenceDocsFolder();
         if (!Directory.Exists(folder))
+        {
             throw new DirectoryNotFoundException($"The XML documentation folder '{folder}' (ApiDocsTaskOptions.XmlDocsFolder) does not exist.");
+        }
+
         string[] files = Directory.GetFiles(folder, "*.xml");
         if (files.Length == 0)
+        {
             throw new DirectoryNotFoundException($"The folder '{folder}' holds no *.xml documentation file; point ApiDocsTaskOptions.XmlDocsFolder at a folder such as <dotnet root>/packs/Microsoft.NETCore.App.Ref/<version>/ref/<tfm>.");
+        }
+
         return Build(ApiDocsReader.ReadMembers(files), options);
     }
 
@@ -57,7 +63,9 @@ public static class ApiDocsTaskBuilder
             .GroupBy(m => m.DeclaringTypeId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(m => m.DocId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         if (byType.Count < 2)
+        {
             throw new ArgumentException($"Expected members of at least 2 declaring types to split, found {byType.Count}.", nameof(members));
+        }
 
         var typeOrder = byType.Keys.Order(StringComparer.Ordinal).ToArray();
         new Random(options.Seed).Shuffle(typeOrder);
@@ -68,13 +76,18 @@ public static class ApiDocsTaskBuilder
         foreach (string type in typeOrder)
         {
             if (total >= budget)
+            {
                 break;
+            }
+
             var taken = byType[type].Take(budget - total).ToList();
             selected.Add((type, taken));
             total += taken.Count;
         }
         if (selected.Count < 2)
+        {
             throw new ArgumentException($"MaximumMembers = {budget} selects a single declaring type; expected at least 2 to split.", nameof(options));
+        }
 
         int testTarget = Math.Max(1, (int)Math.Round(options.TestFraction * total));
         var test = new List<(string Type, List<ApiMember> Members)>();
@@ -82,7 +95,10 @@ public static class ApiDocsTaskBuilder
         foreach (var entry in selected.Take(selected.Count - 1)) // at least one type stays for training
         {
             if (testCount >= testTarget)
+            {
                 break;
+            }
+
             test.Add(entry);
             testCount += entry.Members.Count;
         }
@@ -90,7 +106,9 @@ public static class ApiDocsTaskBuilder
 
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var member in selected.SelectMany(s => s.Members).OrderBy(m => m.DocId, StringComparer.Ordinal))
+        {
             groups.TryAdd(member.Summary, groups.Count);
+        }
 
         var trainPairs = train.SelectMany(t => t.Members)
             .OrderBy(m => m.DocId, StringComparer.Ordinal)
@@ -101,7 +119,10 @@ public static class ApiDocsTaskBuilder
         var queryIndex = queries.Select((q, i) => (q, i)).ToDictionary(x => x.q, x => x.i, StringComparer.Ordinal);
         var relevant = queries.Select(_ => new List<int>()).ToArray();
         for (int d = 0; d < testMembers.Count; d++)
+        {
             relevant[queryIndex[testMembers[d].Summary]].Add(d);
+        }
+
         var dataset = new RetrievalDataset(queries, testMembers.Select(m => m.Signature).ToList(), relevant);
 
         var trainAnchors = trainPairs.Select(p => p.Anchor).ToHashSet(StringComparer.Ordinal);
@@ -114,8 +135,13 @@ public static class ApiDocsTaskBuilder
     private static void Validate(ApiDocsTaskOptions options)
     {
         if (options.MaximumMembers is int max)
+        {
             ArgumentOutOfRangeException.ThrowIfLessThan(max, 2, "options.MaximumMembers");
+        }
+
         if (!(options.TestFraction > 0 && options.TestFraction < 1))
+        {
             throw new ArgumentOutOfRangeException("options.TestFraction", options.TestFraction, "Expected a fraction strictly between 0 and 1.");
+        }
     }
 }

@@ -17,11 +17,11 @@ internal sealed class ApiSignatureBuilder
         ["op_Increment"] = "++", ["op_Decrement"] = "--", ["op_True"] = "true", ["op_False"] = "false",
     };
 
-    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _typeParameterNames;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> typeParameterNames;
 
     /// <param name="typeParameterNames">For each documented type id (without <c>T:</c>), its own generic parameter names.</param>
     public ApiSignatureBuilder(IReadOnlyDictionary<string, IReadOnlyList<string>> typeParameterNames) =>
-        _typeParameterNames = typeParameterNames;
+        this.typeParameterNames = typeParameterNames;
 
     /// <summary>Describes a member given its documentation id (with prefix) and its XML element.</summary>
     public (string DeclaringTypeId, string DeclaringType, string Signature) Describe(ApiMemberKind kind, string docId, XElement member)
@@ -92,7 +92,7 @@ internal sealed class ApiSignatureBuilder
         int firstType = segments.Length - 1;
         for (int i = 0; i < segments.Length; i++)
         {
-            if (_typeParameterNames.ContainsKey(string.Join('.', segments[..(i + 1)])))
+            if (typeParameterNames.ContainsKey(string.Join('.', segments[..(i + 1)])))
             {
                 firstType = i;
                 break;
@@ -109,7 +109,7 @@ internal sealed class ApiSignatureBuilder
                 continue;
             }
             string prefix = string.Join('.', segments[..(i + 1)]);
-            var own = _typeParameterNames.TryGetValue(prefix, out var documented) && documented.Count == arity
+            var own = typeParameterNames.TryGetValue(prefix, out var documented) && documented.Count == arity
                 ? documented
                 : DocTypeNameFormatter.DefaultNames(arity);
             names.AddRange(own);
@@ -124,7 +124,10 @@ internal sealed class ApiSignatureBuilder
     public static IReadOnlyList<string> TypeParameterNames(XElement member, int arity, string fallbackStem = "T")
     {
         if (arity == 0)
+        {
             return [];
+        }
+
         var documented = member.Elements("typeparam").Select(e => e.Attribute("name")?.Value ?? "").ToList();
         return documented.Count == arity && documented.All(n => n.Length > 0)
             ? documented
@@ -136,7 +139,10 @@ internal sealed class ApiSignatureBuilder
     {
         int hash = name.LastIndexOf('#');
         if (hash <= 0 || name.StartsWith('#'))
+        {
             return name;
+        }
+
         string interfaceId = name[..hash].Replace('#', '.').Replace('@', ',');
         string shown = string.Join(", ", new DocTypeNameFormatter([], []).FormatList(interfaceId));
         return $"{shown}.{name[(hash + 1)..]}";
@@ -145,7 +151,10 @@ internal sealed class ApiSignatureBuilder
     private static string FormatParameters(DocTypeNameFormatter formatter, string parameterText, XElement member)
     {
         if (parameterText.Length == 0)
+        {
             return "";
+        }
+
         var types = formatter.FormatList(parameterText);
         var names = member.Elements("param").Select(e => e.Attribute("name")?.Value ?? "").ToList();
         return names.Count == types.Count && names.All(n => n.Length > 0)

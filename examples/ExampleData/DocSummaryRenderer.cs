@@ -15,7 +15,10 @@ internal static partial class DocSummaryRenderer
     {
         var text = new StringBuilder();
         foreach (var node in element.Nodes())
+        {
             Append(node, text);
+        }
+
         return Whitespace().Replace(text.ToString(), " ").Trim();
     }
 
@@ -28,13 +31,22 @@ internal static partial class DocSummaryRenderer
                 break;
             case XElement e when e.Name.LocalName is "see" or "seealso":
                 if (!e.IsEmpty && e.Value.Trim().Length > 0)
+                {
                     text.Append(e.Value.Trim());
+                }
                 else if (e.Attribute("cref") is { } cref)
+                {
                     text.Append(RenderCref(cref.Value));
+                }
                 else if (e.Attribute("langword") is { } langword)
+                {
                     text.Append(langword.Value);
+                }
                 else if (e.Attribute("href") is { } href)
+                {
                     text.Append(href.Value);
+                }
+
                 break;
             case XElement e when e.Name.LocalName is "paramref" or "typeparamref":
                 text.Append(e.Attribute("name")?.Value);
@@ -45,9 +57,15 @@ internal static partial class DocSummaryRenderer
                 break;
             case XElement e:
                 if (e.Name.LocalName is "para" or "p" or "br" or "list" or "item")
+                {
                     text.Append(' ');
+                }
+
                 foreach (var child in e.Nodes())
+                {
                     Append(child, text);
+                }
+
                 text.Append(e.Name.LocalName is "para" or "p" or "item" ? " " : "");
                 break;
         }
@@ -59,7 +77,10 @@ internal static partial class DocSummaryRenderer
         string id = cref.Length > 2 && cref[1] == ':' ? cref[2..] : cref;
         int paren = id.IndexOf('(', StringComparison.Ordinal);
         if (paren >= 0)
+        {
             id = id[..paren];
+        }
+
         var segments = id.Split('.');
         bool isType = cref.StartsWith("T:", StringComparison.Ordinal) || cref.StartsWith("!:", StringComparison.Ordinal);
         var shown = isType || segments.Length < 2 ? segments[^1..] : segments[^2..];

@@ -18,15 +18,15 @@ internal sealed class DocTypeNameFormatter
         ["System.String"] = "string", ["System.Object"] = "object", ["System.Void"] = "void",
     };
 
-    private readonly IReadOnlyList<string> _typeParameters;
-    private readonly IReadOnlyList<string> _methodParameters;
+    private readonly IReadOnlyList<string> typeParameters;
+    private readonly IReadOnlyList<string> methodParameters;
 
     /// <param name="typeParameters">Names for `0, `1, … (the declaring type's generic parameters, outer types first).</param>
     /// <param name="methodParameters">Names for ``0, ``1, … (the method's generic parameters).</param>
     public DocTypeNameFormatter(IReadOnlyList<string> typeParameters, IReadOnlyList<string> methodParameters)
     {
-        _typeParameters = typeParameters;
-        _methodParameters = methodParameters;
+        this.typeParameters = typeParameters;
+        this.methodParameters = methodParameters;
     }
 
     /// <summary>Formats a comma-separated parameter list (without its parentheses) into one string per parameter.</summary>
@@ -38,7 +38,9 @@ internal sealed class DocTypeNameFormatter
         {
             result.Add(FormatOne(parameters, ref pos));
             if (pos < parameters.Length && parameters[pos] == ',')
+            {
                 pos++;
+            }
             else if (pos < parameters.Length)
             {
                 // Something this parser does not understand (function pointers, modifiers): keep the rest verbatim.
@@ -58,9 +60,12 @@ internal sealed class DocTypeNameFormatter
             pos += method ? 2 : 1;
             int start = pos;
             while (pos < s.Length && char.IsDigit(s[pos]))
+            {
                 pos++;
+            }
+
             int index = int.Parse(s.AsSpan(start, pos - start), provider: null);
-            var names = method ? _methodParameters : _typeParameters;
+            var names = method ? methodParameters : typeParameters;
             name = index < names.Count ? names[index] : (method ? "TMethod" : "T") + index;
         }
         else
@@ -106,7 +111,10 @@ internal sealed class DocTypeNameFormatter
         {
             int start = pos;
             while (pos < s.Length && s[pos] is not ('{' or '}' or ',' or '[' or ']' or '@' or '*' or '(' or ')'))
+            {
                 pos++;
+            }
+
             string qualified = s[start..pos];
             if (pos < s.Length && s[pos] == '{')
             {
@@ -116,13 +124,20 @@ internal sealed class DocTypeNameFormatter
                 {
                     arguments.Add(FormatOne(s, ref pos));
                     if (pos < s.Length && s[pos] == ',')
+                    {
                         pos++;
+                    }
                 }
                 pos++; // '}'
                 if (qualified == "System.Nullable" && arguments.Count == 1 && display.Length == 0)
+                {
                     display.Append(arguments[0]).Append('?');
+                }
                 else
+                {
                     display.Append(ShortName(qualified, display.Length > 0)).Append('<').AppendJoin(", ", arguments).Append('>');
+                }
+
                 if (pos < s.Length && s[pos] == '.')
                 {
                     display.Append('.'); // a type nested in a generic type: Outer{T}.Inner

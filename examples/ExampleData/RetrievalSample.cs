@@ -21,7 +21,10 @@ public static class RetrievalSample
         ArgumentNullException.ThrowIfNull(test);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDocuments);
         if (test.Corpus.Count <= maxDocuments)
+        {
             return test;
+        }
+
         var order = Enumerable.Range(0, test.Queries.Count).ToArray();
         new Random(seed).Shuffle(order);
         var picked = new List<int>();
@@ -29,7 +32,10 @@ public static class RetrievalSample
         foreach (int q in order)
         {
             if (documents + test.RelevantDocuments[q].Count > maxDocuments)
+            {
                 continue;
+            }
+
             picked.Add(q);
             documents += test.RelevantDocuments[q].Count;
         }

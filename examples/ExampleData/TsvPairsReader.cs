@@ -19,7 +19,10 @@ public static class TsvPairsReader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
+        {
             throw new FileNotFoundException($"The TSV pairs file '{path}' does not exist.", path);
+        }
+
         var pairs = new List<ContrastivePair>();
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         int lineNumber = 0;
@@ -28,19 +31,33 @@ public static class TsvPairsReader
             lineNumber++;
             string line = rawLine.TrimEnd('\r');
             if (line.Trim().Length == 0)
+            {
                 continue;
+            }
+
             string[] fields = line.Split('\t');
             if (lineNumber == 1 && (hasHeader ?? fields[0].Trim().Equals("anchor", StringComparison.OrdinalIgnoreCase)))
+            {
                 continue;
+            }
+
             if (fields.Length < 2)
+            {
                 throw Malformed(path, lineNumber, $"expected at least 2 tab-separated fields (anchor, positive), found {fields.Length}");
+            }
+
             for (int f = 0; f < fields.Length; f++)
             {
                 if (fields[f].Trim().Length == 0)
+                {
                     throw Malformed(path, lineNumber, $"field {f + 1} ({FieldName(f)}) is empty");
+                }
             }
             if (!groups.TryGetValue(fields[0], out int group))
+            {
                 groups.Add(fields[0], group = groups.Count);
+            }
+
             pairs.Add(new ContrastivePair(fields[0], fields[1], fields[2..], group));
         }
         return pairs;

@@ -63,15 +63,19 @@ internal static class Plots
     /// <summary>One colour and one legend entry per setting; further seeds of a setting get its colour and no entry.</summary>
     private sealed class Legend(Func<RunResult, string> label)
     {
-        private readonly Dictionary<string, Color> _colors = new();
-        private readonly ScottPlot.Palettes.Category10 _palette = new();
+        private readonly Dictionary<string, Color> colors = new();
+        private readonly ScottPlot.Palettes.Category10 palette = new();
 
         internal (string Text, Color Color) For(RunResult run)
         {
             var text = label(run);
-            if (_colors.TryGetValue(text, out var color)) return (string.Empty, color);
-            color = _palette.GetColor(_colors.Count);
-            _colors[text] = color;
+            if (colors.TryGetValue(text, out var color))
+            {
+                return (string.Empty, color);
+            }
+
+            color = palette.GetColor(colors.Count);
+            colors[text] = color;
             return (text, color);
         }
     }

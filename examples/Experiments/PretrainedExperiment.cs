@@ -12,7 +12,7 @@ namespace MLNet.Contrastive.Experiments;
 internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, QuoraTask quora, string docsDirectory, bool quick)
 {
     private const string QuoraTaskName = "quora-minilm";
-    private readonly Dictionary<RunSpec, RetrievalMetrics> _metrics = new();
+    private readonly Dictionary<RunSpec, RetrievalMetrics> metrics = new();
 
     private int Rows => quick ? 256 : 2048;
 
@@ -82,7 +82,10 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
         var groups = settings.Select(x => (x.Label, Specs: seeds.Select(s => new RunSpec(QuoraTaskName, x.Loss, x.Batch, s, 1, false, x.Rate, Pretrained: true)).ToList())).ToList();
         var runs = groups.SelectMany(g => g.Specs).Select(s => runner.Train(s, train, quora.Validation)).ToList();
         foreach (var spec in groups.SelectMany(g => g.Specs))
+        {
             Evaluate(spec, train);
+        }
+
         Plots.Loss(Path.Combine(docsDirectory, "experiments", "minilm-quora-loss.png"), "Quora from all-MiniLM-L6-v2: batch 32 vs 512 (chunk 32), DCL, all seeds", runs,
             r => $"{r.Spec.Loss}, batch {r.Spec.BatchSize}, lr {r.Spec.LearningRate:0.####}");
 
@@ -98,7 +101,7 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
         foreach (var (label, specs) in groups)
         {
             var groupRuns = specs.Select(s => runner.Train(s, train, quora.Validation)).ToList();
-            md.AppendLine(Stats.RetrievalRow(label, groupRuns[0].Summary.Steps, specs.Select(s => _metrics[s]).ToList(), groupRuns.Select(r => r.Elapsed).ToList()));
+            md.AppendLine(Stats.RetrievalRow(label, groupRuns[0].Summary.Steps, specs.Select(s => metrics[s]).ToList(), groupRuns.Select(r => r.Elapsed).ToList()));
         }
 
         md.AppendLine().AppendLine("Spread: mean ± sample standard deviation over seeds (min, max); one seed shows the value alone.").AppendLine();
@@ -116,11 +119,11 @@ internal sealed class PretrainedExperiment(Runner runner, string dataDirectory, 
 
     private RetrievalMetrics Evaluate(RunSpec spec, IReadOnlyList<TrainingRow> train)
     {
-        if (!_metrics.TryGetValue(spec, out var metrics))
+        if (!this.metrics.TryGetValue(spec, out var metrics))
         {
             var run = runner.Train(spec, train, quora.Validation);
             metrics = RetrievalEvaluator.Evaluate(quora.Test, texts => Runner.Embed(run.Model, texts));
-            _metrics[spec] = metrics;
+            this.metrics[spec] = metrics;
             Console.WriteLine($"    test R@1 {Stats.F(metrics.RecallAt1)}, MRR@10 {Stats.F(metrics.MrrAt10)}");
         }
 

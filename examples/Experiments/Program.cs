@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using MLNet.Contrastive.Experiments;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -57,9 +56,20 @@ if (commandLine.Runs("batch") || commandLine.Runs("dcl") || commandLine.Runs("pr
     var quora = QuoraTask.Build(Path.Combine(dataDirectory, "quora", "quora-dev.csv"),
         testPairs: commandLine.Quick ? 300 : 1000, validationPairs: commandLine.Quick ? 200 : 500, distractors: commandLine.Quick ? 500 : 3000, seed: 1234);
     var experiments = new QuoraExperiments(runner, quora, docs, commandLine.Quick);
-    if (commandLine.Runs("batch")) sections.Add(("batch", experiments.RunBatch()));
-    if (commandLine.Runs("dcl")) sections.Add(("dcl", experiments.RunDcl()));
-    if (commandLine.Runs("pretrained")) sections.Add(("pretrained", new PretrainedExperiment(runner, dataDirectory, quora, docs, commandLine.Quick).Run()));
+    if (commandLine.Runs("batch"))
+    {
+        sections.Add(("batch", experiments.RunBatch()));
+    }
+
+    if (commandLine.Runs("dcl"))
+    {
+        sections.Add(("dcl", experiments.RunDcl()));
+    }
+
+    if (commandLine.Runs("pretrained"))
+    {
+        sections.Add(("pretrained", new PretrainedExperiment(runner, dataDirectory, quora, docs, commandLine.Quick).Run()));
+    }
 }
 
 if (commandLine.Runs("apidocs"))

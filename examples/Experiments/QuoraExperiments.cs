@@ -9,9 +9,9 @@ namespace MLNet.Contrastive.Experiments;
 /// <summary>Experiments 2 (batch 32 vs 512 at the same chunk) and 3 (DCL, DCLW vs InfoNCE) on Quora duplicate retrieval.</summary>
 internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string docsDirectory, bool quick)
 {
-    private readonly Dictionary<RunSpec, RetrievalMetrics> _metrics = new();
-    private RetrievalMetrics? _tfidf;
-    private TimeSpan _tfidfTime;
+    private readonly Dictionary<RunSpec, RetrievalMetrics> metrics = new();
+    private RetrievalMetrics? tfidf;
+    private TimeSpan tfidfTime;
 
     private int Epochs => quick ? 1 : 3;
 
@@ -85,10 +85,10 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
     private RunResult Evaluate(RunSpec spec)
     {
         var run = runner.Train(spec, task.Train, task.Validation);
-        if (!_metrics.ContainsKey(spec))
+        if (!metrics.ContainsKey(spec))
         {
-            _metrics[spec] = RetrievalEvaluator.Evaluate(task.Test, texts => Runner.Embed(run.Model, texts));
-            Console.WriteLine($"    test R@1 {Stats.F(_metrics[spec].RecallAt1)}, MRR@10 {Stats.F(_metrics[spec].MrrAt10)}");
+            metrics[spec] = RetrievalEvaluator.Evaluate(task.Test, texts => Runner.Embed(run.Model, texts));
+            Console.WriteLine($"    test R@1 {Stats.F(metrics[spec].RecallAt1)}, MRR@10 {Stats.F(metrics[spec].MrrAt10)}");
         }
 
         return run;
@@ -101,7 +101,7 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
         foreach (var (label, specs) in groups)
         {
             var runs = specs.Select(s => runner.Train(s, task.Train, task.Validation)).ToList();
-            var metrics = specs.Select(s => _metrics[s]).ToList();
+            var metrics = specs.Select(s => this.metrics[s]).ToList();
             md.AppendLine($"| {label} | {specs.Count} | {runs[0].Summary.Steps} | {Stats.MeanSpread(metrics.Select(m => m.RecallAt1).ToList())} | " +
                 $"{Stats.MeanSpread(metrics.Select(m => m.MrrAt10).ToList())} | {Stats.MeanSpread(metrics.Select(m => m.RecallAt10).ToList())} | " +
                 $"{Stats.MeanSpread(runs.Select(r => r.Summary.ValidationRecallAt1[^1]).ToList())} | " +
@@ -109,21 +109,21 @@ internal sealed class QuoraExperiments(Runner runner, QuoraTask task, string doc
         }
 
         var tfidf = TfIdf();
-        md.AppendLine($"| TF-IDF (fit on test queries + corpus) | - | - | {Stats.F(tfidf.RecallAt1)} | {Stats.F(tfidf.MrrAt10)} | {Stats.F(tfidf.RecallAt10)} | - | {Stats.Seconds(_tfidfTime)} (fit + embed) |").AppendLine();
+        md.AppendLine($"| TF-IDF (fit on test queries + corpus) | - | - | {Stats.F(tfidf.RecallAt1)} | {Stats.F(tfidf.MrrAt10)} | {Stats.F(tfidf.RecallAt10)} | - | {Stats.Seconds(tfidfTime)} (fit + embed) |").AppendLine();
         md.AppendLine("Spread: mean ± sample standard deviation over seeds (min, max); one seed shows the value alone.").AppendLine();
     }
 
     private RetrievalMetrics TfIdf()
     {
-        if (_tfidf is null)
+        if (tfidf is null)
         {
             var watch = Stopwatch.StartNew();
             var baseline = TfIdfBaseline.Fit(new MLContext(seed: 0), task.Test.Queries.Concat(task.Test.Corpus),
                 new TfIdfBaselineOptions { MaximumNgramsPerLength = 5_000 });
-            _tfidf = RetrievalEvaluator.Evaluate(task.Test, baseline.EmbedSparse);
-            _tfidfTime = watch.Elapsed;
+            tfidf = RetrievalEvaluator.Evaluate(task.Test, baseline.EmbedSparse);
+            tfidfTime = watch.Elapsed;
         }
 
-        return _tfidf;
+        return tfidf;
     }
 }

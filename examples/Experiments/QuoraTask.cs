@@ -28,7 +28,10 @@ internal sealed record QuoraTask(List<TrainingRow> Train, List<TrainingRow> Vali
         foreach (var (q1, q2, _) in duplicates)
         {
             var (a, b) = (Find(Key(q1)), Find(Key(q2)));
-            if (a != b) parent[a] = b;
+            if (a != b)
+            {
+                parent[a] = b;
+            }
         }
 
         var groups = duplicates.GroupBy(d => Find(Key(d.Question1))).ToList();
@@ -42,8 +45,14 @@ internal sealed record QuoraTask(List<TrainingRow> Train, List<TrainingRow> Vali
         foreach (var g in groups)
         {
             if (test.Count < testPairs) { test.AddRange(g); testGroupCount++; }
-            else if (validation.Count < validationPairs) validation.AddRange(g.Select(p => Row(p.Question1, p.Question2, g.Key)));
-            else train.AddRange(g.Select(p => Row(p.Question1, p.Question2, g.Key)));
+            else if (validation.Count < validationPairs)
+            {
+                validation.AddRange(g.Select(p => Row(p.Question1, p.Question2, g.Key)));
+            }
+            else
+            {
+                train.AddRange(g.Select(p => Row(p.Question1, p.Question2, g.Key)));
+            }
         }
 
         // Corpus: distinct question2s of the test pairs, then distractors; queries: distinct question1s not in the corpus.
@@ -51,7 +60,10 @@ internal sealed record QuoraTask(List<TrainingRow> Train, List<TrainingRow> Vali
         var corpusKeys = new Dictionary<string, int>();
         foreach (var (_, q2, _) in test)
         {
-            if (corpusKeys.TryAdd(Key(q2), corpus.Count)) corpus.Add(q2);
+            if (corpusKeys.TryAdd(Key(q2), corpus.Count))
+            {
+                corpus.Add(q2);
+            }
         }
 
         var usedKeys = new HashSet<string>(parent.Keys);
@@ -59,17 +71,28 @@ internal sealed record QuoraTask(List<TrainingRow> Train, List<TrainingRow> Vali
             .Where(q => q.Length > 0 && !usedKeys.Contains(Key(q))).DistinctBy(Key).OrderBy(_ => random.Next()).Take(distractors).ToList();
         foreach (var q in pool)
         {
-            if (corpusKeys.TryAdd(Key(q), corpus.Count)) corpus.Add(q);
+            if (corpusKeys.TryAdd(Key(q), corpus.Count))
+            {
+                corpus.Add(q);
+            }
         }
 
         var queries = new List<string>();
         var relevant = new List<IReadOnlyCollection<int>>();
         foreach (var (q1, _, _) in test.DistinctBy(p => Key(p.Q1)))
         {
-            if (corpusKeys.ContainsKey(Key(q1))) continue;
+            if (corpusKeys.ContainsKey(Key(q1)))
+            {
+                continue;
+            }
+
             var group = Find(Key(q1));
             var positions = corpusKeys.Where(kv => parent.ContainsKey(kv.Key) && Find(kv.Key) == group).Select(kv => kv.Value).ToArray();
-            if (positions.Length == 0) continue;
+            if (positions.Length == 0)
+            {
+                continue;
+            }
+
             queries.Add(q1);
             relevant.Add(positions);
         }

@@ -31,7 +31,11 @@ internal static class Report
             }
 
             var start = previous.IndexOf(SectionMarker(name), StringComparison.Ordinal);
-            if (start < 0) continue;
+            if (start < 0)
+            {
+                continue;
+            }
+
             var ends = CommandLine.Experiments.Select(SectionMarker).Append(DiscussionMarker)
                 .Select(m => previous.IndexOf(m, start + 1, StringComparison.Ordinal)).Where(i => i > start).ToList();
             var end = ends.Count == 0 ? previous.Length : ends.Min();
@@ -63,7 +67,11 @@ internal static class Report
             "even when other jobs take most of them: its cost per step is dominated by the optimizer, not by the texts. It cannot model word " +
             "order or negation, so absolute numbers are far below published sentence encoders; the experiments compare training settings " +
             "against each other and against TF-IDF. Experiment 1 adds one small Transformer run to show what a sequence model does with the same data.").AppendLine();
-        foreach (var section in sections) md.Append(section);
+        foreach (var section in sections)
+        {
+            md.Append(section);
+        }
+
         md.Append(discussion ?? DiscussionMarker + Environment.NewLine);
         return md.ToString();
     }

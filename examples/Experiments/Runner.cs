@@ -40,7 +40,7 @@ internal sealed class Runner(string vocabularyPath)
         $"Transformer encoder ({TransformerLayers} layers, width {TransformerWidth}, 4 heads, feed-forward {4 * TransformerWidth}, dropout 0.1, " +
         $"mean pooling, same vocabulary and MaxTokens), AdamW lr {TransformerLearningRate:0.####}";
 
-    private readonly Dictionary<RunSpec, RunResult> _cache = new();
+    private readonly Dictionary<RunSpec, RunResult> cache = new();
 
     internal static string ModelDescription =>
         $"static encoder (bert-base-uncased WordPiece vocabulary, {Width}-d token embeddings, mean pooling), MaxTokens {MaxTokens}, " +
@@ -49,7 +49,11 @@ internal sealed class Runner(string vocabularyPath)
     /// <summary>Trains (or returns the earlier run with the same spec on the same data).</summary>
     internal RunResult Train(RunSpec spec, IReadOnlyList<TrainingRow> train, IReadOnlyList<TrainingRow> validation)
     {
-        if (_cache.TryGetValue(spec, out var cached)) return cached;
+        if (cache.TryGetValue(spec, out var cached))
+        {
+            return cached;
+        }
+
         var mlContext = new MLContext(seed: spec.Seed);
         var options = new ContrastiveEmbeddingOptions
         {
@@ -95,7 +99,7 @@ internal sealed class Runner(string vocabularyPath)
         Console.WriteLine($"{summary.Steps} steps in {watch.Elapsed.TotalSeconds:0}s, last loss {(summary.Losses.Count == 0 ? "-" : summary.Losses[^1].ToString("0.000"))}, " +
             $"validation R@1 {string.Join(" ", summary.ValidationRecallAt1.Select(v => v.ToString("0.000")))}");
         var result = new RunResult(spec, model, summary, watch.Elapsed);
-        _cache[spec] = result;
+        cache[spec] = result;
         return result;
     }
 

@@ -9,7 +9,11 @@ internal static class Stats
     internal static string MeanSpread(IReadOnlyList<double> values)
     {
         var mean = values.Average();
-        if (values.Count < 2) return F(mean);
+        if (values.Count < 2)
+        {
+            return F(mean);
+        }
+
         var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
         return $"{F(mean)} ± {F(sd)} (min {F(values.Min())}, max {F(values.Max())})";
     }

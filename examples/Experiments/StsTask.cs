@@ -28,7 +28,11 @@ internal sealed record StsTask(List<TrainingRow> Train, int SnliTriplets, int St
             }
         }
 
-        if (maximumTriplets is { } max) triplets = triplets.Take(max).ToList();
+        if (maximumTriplets is { } max)
+        {
+            triplets = triplets.Take(max).ToList();
+        }
+
         var stsTrain = StsBenchmarkReader.Read(Path.Combine(dataDirectory, "stsbenchmark", "sts-train.csv"));
         var stsRows = WithRandomNegatives(stsTrain, random, "sts:");
         var stsDev = StsBenchmarkReader.Read(Path.Combine(dataDirectory, "stsbenchmark", "sts-dev.csv"));

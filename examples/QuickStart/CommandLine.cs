@@ -68,9 +68,7 @@ public static class CommandLine
             r =>
             {
                 var value = r.GetValueOrDefault<string>();
-                if (value is not ("static" or "transformer"))
-                    r.AddError($"Option '--encoder' expects 'static' or 'transformer', got '{value}'.");
-            },
+                if (value is not ("static" or "transformer")) { r.AddError($"Option '--encoder' expects 'static' or 'transformer', got '{value}'."); } },
         },
     };
 
@@ -129,7 +127,10 @@ public static class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         var result = Root.Parse(args.ToArray());
         if (result.Action is HelpAction)
+        {
             return null;
+        }
+
         if (result.Errors.Count > 0)
         {
             var option = result.Errors.Select(e => OptionName(e.SymbolResult)).FirstOrDefault(n => n is not null)
@@ -139,14 +140,23 @@ public static class CommandLine
 
         var options = new QuickStartOptions();
         if (result.GetValue(Quick))
+        {
             options.Reduced(); // first, so that explicit --epochs, --batch, ... given with --quick still win
+        }
+
         options.DataPath = Given(result, Data) ? result.GetValue(Data) : null;
         options.XmlDocsFolder = Given(result, Docs) ? result.GetValue(Docs) : null;
         options.StsPath = Given(result, Sts) ? result.GetValue(Sts) : null;
         if (Given(result, MaxMembers))
+        {
             options.MaxMembers = result.GetValue(MaxMembers);
+        }
+
         if (result.GetValue(FromScratch))
+        {
             options.FromScratch = true; // --quick already trains from scratch only
+        }
+
         Set(result, FineTunePairs, v => options.FineTunePairs = v);
         Set(result, FineTuneEpochs, v => options.FineTuneEpochs = v);
         Set(result, FineTuneBatch, v => options.FineTuneBatchSize = v);
@@ -166,7 +176,10 @@ public static class CommandLine
         Set(result, Output, v => options.OutputPath = v);
         Set(result, MaxTestDocuments, v => options.MaxTestDocuments = v);
         if (result.GetValue(Search) is { Length: > 0 } searches)
+        {
             options.Searches = searches;
+        }
+
         options.Validate(); // combinations: --chunk <= --batch, --data exists, not both --data and --docs
         return options;
     }
@@ -185,7 +198,9 @@ public static class CommandLine
             // A token that is not an integer is reported by the parser itself ("Cannot parse argument ...").
             if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
                 && value < minimum)
+            {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '{option.Name}' expects an integer >= {minimum}, got {value}."));
+            }
         });
         return option;
     }
@@ -201,9 +216,7 @@ public static class CommandLine
             {
                 // A token that is not a number is reported by the parser itself ("Cannot parse argument ...").
                 if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                    && !(value > 0 && double.IsFinite(value)))
-                    r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '{name}' expects a finite learning rate > 0, got {value}."));
-            },
+                    && !(value > 0 && double.IsFinite(value))) { r.AddError(string.Create(CultureInfo.InvariantCulture, $"Option '{name}' expects a finite learning rate > 0, got {value}.")); } },
         },
     };
 
@@ -212,7 +225,9 @@ public static class CommandLine
     private static void Set<T>(ParseResult result, Option<T> option, Action<T> set)
     {
         if (Given(result, option))
+        {
             set(result.GetValue(option)!);
+        }
     }
 
     private static string? OptionName(SymbolResult? symbol)
@@ -220,7 +235,9 @@ public static class CommandLine
         for (var s = symbol; s is not null; s = s.Parent)
         {
             if (s is OptionResult option)
+            {
                 return option.Option.Name;
+            }
         }
 
         return null;

@@ -85,7 +85,10 @@ public static class EverydaySearches
     {
         ArgumentNullException.ThrowIfNull(results);
         if (results.Count != All.Count)
+        {
             throw new ArgumentException($"Expected {All.Count} result lists (one per everyday search), got {results.Count}.", nameof(results));
+        }
+
         var ranks = All.Select((search, s) =>
         {
             int first = results[s].ToList().FindIndex(search.IsRight);
@@ -132,19 +135,28 @@ public static class EverydaySearches
         var text = new StringBuilder();
         text.Append("  ").Append("search".PadRight(queryWidth));
         foreach (var score in scores)
+        {
             text.Append(score.Model.PadLeft(Math.Max(score.Model.Length, 6) + 2));
+        }
+
         text.AppendLine("  right answer");
         for (int s = 0; s < All.Count; s++)
         {
             text.Append("  ").Append(All[s].Query.PadRight(queryWidth));
             foreach (var score in scores)
+            {
                 text.Append((score.Ranks[s]?.ToString(CultureInfo.InvariantCulture) ?? "-").PadLeft(Math.Max(score.Model.Length, 6) + 2));
+            }
+
             text.Append("  ").AppendLine(answerable[s] ? All[s].Answer : All[s].Answer + " (not in the corpus)");
         }
 
         text.Append("  ").Append($"right member in the top {k}".PadRight(queryWidth));
         foreach (var score in scores)
+        {
             text.Append($"{score.Found}/{answerable.Count(a => a)}".PadLeft(Math.Max(score.Model.Length, 6) + 2));
+        }
+
         return text.ToString();
     }
 }

@@ -8,7 +8,7 @@ namespace QuickStart;
 /// left) while <see cref="Run{T}"/> runs the training; the QuickStart uses it only on an interactive terminal.</summary>
 public sealed class LiveProgressBar : IProgress<ContrastiveTrainingProgress>
 {
-    private ProgressTask? _task;
+    private ProgressTask? task;
 
     /// <summary>Gets the last report received, or null before the first step.</summary>
     public ContrastiveTrainingProgress? Last { get; private set; }
@@ -40,15 +40,15 @@ public sealed class LiveProgressBar : IProgress<ContrastiveTrainingProgress>
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
-                _task = context.AddTask("  training", maxValue: 1);
+                task = context.AddTask("  training", maxValue: 1);
                 try
                 {
                     return work();
                 }
                 finally
                 {
-                    _task.StopTask();
-                    _task = null;
+                    task.StopTask();
+                    task = null;
                 }
             });
     }
@@ -59,8 +59,11 @@ public sealed class LiveProgressBar : IProgress<ContrastiveTrainingProgress>
     {
         ArgumentNullException.ThrowIfNull(value);
         Last = value;
-        if (_task is not { } task)
+        if (this.task is not { } task)
+        {
             return;
+        }
+
         task.MaxValue = Math.Max(1, value.TotalSteps);
         task.Value = value.Step;
         task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,

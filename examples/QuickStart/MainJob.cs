@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.ML;
 using ExampleData;
+using Microsoft.ML;
 using MLNet.Contrastive.Evaluation;
 using MLNet.Contrastive.Transforms;
 
@@ -25,7 +25,10 @@ internal static class MainJob
         var everyday = new List<EverydaySearchScore>();
         bool scoreEveryday = options.DataPath is null; // the everyday searches ask for .NET API members
         if (scoreEveryday)
+        {
             everyday.Add(EverydaySearches.ScoreTfIdf(mlContext, corpus, options.SearchResults));
+        }
+
         var pairs = Sample(data.TrainPairs, options.FineTunePairs, options.Seed);
         var fineTuneView = QuickStartTraining.ToDataView(mlContext, pairs, out int fineTuneNegatives);
         RetrievalMetrics offTheShelf;
@@ -34,9 +37,14 @@ internal static class MainJob
         {
             offTheShelf = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
             if (similarityPairs is not null)
+            {
                 offTheShelfSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+            }
+
             if (scoreEveryday)
+            {
                 everyday.Add(EverydaySearches.Score(mlContext, "off the shelf", initial, corpus, options.SearchResults));
+            }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {PretrainedStart.ModelName} off the shelf: MRR@10 {offTheShelf.MrrAt10:0.0000}"));
@@ -48,7 +56,9 @@ internal static class MainJob
         {
             fromScratch = QuickStartEvaluation.Trained(mlContext, scratch, data.Test);
             if (scoreEveryday)
+            {
                 everyday.Add(EverydaySearches.Score(mlContext, "from scratch", scratch, corpus, options.SearchResults));
+            }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  from scratch: MRR@10 {fromScratch.MrrAt10:0.0000}"));
@@ -81,7 +91,10 @@ internal static class MainJob
             var card = (loaded as ContrastiveEmbeddingTransformer ?? ((IEnumerable<ITransformer>)loaded).OfType<ContrastiveEmbeddingTransformer>().Single()).ModelCard;
             output.WriteLine("  Model card (saved in the zip):");
             foreach (var line in (card?.ToString() ?? "none").Split(Environment.NewLine))
+            {
                 output.WriteLine($"    {line}");
+            }
+
             var fineTuned = QuickStartEvaluation.Trained(freshContext, loaded, data.Test);
             double random = Math.Min(1.0, 10.0 / data.Test.Corpus.Count);
             output.WriteLine();
@@ -90,7 +103,10 @@ internal static class MainJob
                 $"  (a random ranking has Recall@10 = 10/{data.Test.Corpus.Count} = {random:0.0000} in expectation; test set: {data.TestNote})"));
             var fineTunedSimilarity = similarityPairs is null ? null : QuickStartEvaluation.Similarity(freshContext, loaded, similarityPairs);
             if (fineTunedSimilarity is not null)
+            {
                 output.WriteLine(QuickStartEvaluation.SimilarityLine(options.StsPath!, similarityPairs!.Count, "off the shelf", offTheShelfSimilarity!, "fine-tuned", fineTunedSimilarity));
+            }
+
             phase("evaluation");
 
             output.WriteLine($"5. Searches over {corpus.Count} documents (all test documents, a seeded sample of training documents and the " +
@@ -118,7 +134,10 @@ internal static class MainJob
     private static List<string> SearchCorpus(QuickStartData data, int max, int seed)
     {
         if (data.SearchCorpus.Count <= max)
+        {
             return data.SearchCorpus.ToList();
+        }
+
         var test = data.Test.Corpus.ToHashSet(StringComparer.Ordinal);
         var others = data.SearchCorpus.Where(d => !test.Contains(d)).ToArray();
         new Random(seed).Shuffle(others);

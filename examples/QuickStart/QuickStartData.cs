@@ -47,7 +47,10 @@ public sealed record QuickStartData(string Description, IReadOnlyList<Contrastiv
         var pairs = TsvPairsReader.Read(path);
         var anchors = pairs.Select(p => p.Anchor).Distinct(StringComparer.Ordinal).ToArray();
         if (anchors.Length < 10)
+        {
             throw new ArgumentException($"'{path}' has {anchors.Length} distinct anchors; expected at least 10 to hold some out for evaluation.", "--data");
+        }
+
         new Random(seed).Shuffle(anchors);
         var held = anchors.Take(Math.Max(1, anchors.Length / 10)).ToHashSet(StringComparer.Ordinal);
         var train = pairs.Where(p => !held.Contains(p.Anchor)).ToList();
@@ -65,7 +68,10 @@ public sealed record QuickStartData(string Description, IReadOnlyList<Contrastiv
     private static (RetrievalDataset, string) Sample(RetrievalDataset test, int maxDocuments, int seed)
     {
         if (test.Corpus.Count <= maxDocuments)
+        {
             return (test, $"the whole test set: {test.Queries.Count} queries over {test.Corpus.Count} documents");
+        }
+
         var sample = RetrievalSample.ByQueries(test, maxDocuments, seed);
         return (sample, $"a seeded sample of {sample.Queries.Count} of {test.Queries.Count} test queries with their " +
             $"{sample.Corpus.Count} of {test.Corpus.Count} documents (--max-test-docs {maxDocuments}; keeps the evaluation short)");

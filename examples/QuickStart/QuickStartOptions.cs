@@ -141,21 +141,41 @@ public sealed class QuickStartOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FrozenLayers, 6, "--frozen-layers");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxSearchDocuments, nameof(MaxSearchDocuments));
         if (!(FineTuneLearningRate > 0 && double.IsFinite(FineTuneLearningRate)))
+        {
             throw new ArgumentOutOfRangeException("--finetune-lr", FineTuneLearningRate, "Expected a finite learning rate > 0.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SearchResults, nameof(SearchResults));
         if (MaxMembers is int max)
+        {
             ArgumentOutOfRangeException.ThrowIfLessThan(max, 20, "--max-members");
+        }
+
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
+        {
             throw new ArgumentOutOfRangeException("--lr", LearningRate, "Expected a finite learning rate > 0.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputPath, "--output");
         ArgumentNullException.ThrowIfNull(Searches, nameof(Searches));
         if (Searches.Any(string.IsNullOrWhiteSpace))
+        {
             throw new ArgumentException("Expected non-empty search texts.", "--search");
+        }
+
         if (DataPath is not null && !File.Exists(DataPath))
+        {
             throw new ArgumentException($"The TSV file '{DataPath}' does not exist; expected lines anchor<TAB>positive[<TAB>negative...].", "--data");
+        }
+
         if (StsPath is not null && !File.Exists(StsPath))
+        {
             throw new ArgumentException($"The STS benchmark file '{StsPath}' does not exist; expected a tab-separated file as sts-test.csv (genre, file, year, id, score, sentence1, sentence2).", "--sts");
+        }
+
         if (DataPath is not null && XmlDocsFolder is not null)
+        {
             throw new ArgumentException("Give either --data (your own pairs) or --docs (an API documentation folder), not both.", "--docs");
+        }
     }
 }

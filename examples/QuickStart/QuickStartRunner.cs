@@ -42,7 +42,10 @@ public static class QuickStartRunner
         output.WriteLine($"  Test set: {data.TestNote}.");
         var similarityPairs = options.StsPath is null ? null : StsBenchmarkReader.Read(options.StsPath);
         if (similarityPairs is not null)
+        {
             output.WriteLine($"  Similarity: {similarityPairs.Count} scored pairs from {options.StsPath}.");
+        }
+
         Phase("data");
 
         var mlContext = new MLContext(seed: options.Seed);
@@ -52,7 +55,9 @@ public static class QuickStartRunner
         var estimatorOptions = QuickStartTraining.EstimatorOptions(options, negatives, progress);
         ContrastiveEmbeddingTransformer WithProgress(Func<ContrastiveEmbeddingTransformer> fit) => bar is null ? fit() : bar.Run(options.LiveProgressConsole!, fit);
         if (!options.FromScratch)
+        {
             return MainJob.Run(options, output, data, similarityPairs, mlContext, trainView, negatives, progress, WithProgress, Phase, timings);
+        }
 
         output.WriteLine("2. Baselines on the test set");
         // The everyday searches ask for .NET API members: scored on the API-docs task only.
@@ -65,14 +70,20 @@ public static class QuickStartRunner
         {
             untrained = QuickStartEvaluation.Trained(mlContext, initial, data.Test);
             if (similarityPairs is not null)
+            {
                 untrainedSimilarity = QuickStartEvaluation.Similarity(mlContext, initial, similarityPairs);
+            }
+
             everyday?.Add(EverydaySearches.Score(mlContext, "untrained", initial, data.SearchCorpus, options.SearchResults));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  untrained model (same architecture, vocabulary and seed): MRR@10 {untrained.MrrAt10:0.0000}"));
         var tfIdf = QuickStartEvaluation.TfIdf(mlContext, data.Test);
         if (everyday is not null)
+        {
             everyday.Add(EverydaySearches.ScoreTfIdf(mlContext, data.SearchCorpus, options.SearchResults));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  TF-IDF (ML.NET FeaturizeText, word 1-2-grams + char 3-grams): MRR@10 {tfIdf.MrrAt10:0.0000}"));
         Phase("baselines");
 
@@ -100,7 +111,10 @@ public static class QuickStartRunner
             var card = (loaded as ContrastiveEmbeddingTransformer ?? ((IEnumerable<ITransformer>)loaded).OfType<ContrastiveEmbeddingTransformer>().Single()).ModelCard;
             output.WriteLine("  Model card (saved in the zip):");
             foreach (var line in (card?.ToString() ?? "none (a model saved before format 1.2)").Split(Environment.NewLine))
+            {
                 output.WriteLine("    " + line);
+            }
+
             var trained = QuickStartEvaluation.Trained(freshContext, loaded, data.Test);
             double random = Math.Min(1.0, 10.0 / data.Test.Corpus.Count);
             output.WriteLine();
@@ -109,7 +123,10 @@ public static class QuickStartRunner
                 $"  (a random ranking has Recall@10 = 10/{data.Test.Corpus.Count} = {random:0.0000} in expectation; test set: {data.TestNote})"));
             var trainedSimilarity = similarityPairs is null ? null : QuickStartEvaluation.Similarity(freshContext, loaded, similarityPairs);
             if (trainedSimilarity is not null)
+            {
                 output.WriteLine(QuickStartEvaluation.SimilarityLine(options.StsPath!, similarityPairs!.Count, "untrained", untrainedSimilarity!, "trained", trainedSimilarity));
+            }
+
             Phase("evaluation");
 
             output.WriteLine($"5. Searches over {data.SearchCorpus.Count} documents with the loaded model");
@@ -138,11 +155,16 @@ public static class QuickStartRunner
         {
             output.WriteLine($"  \"{answer.Query}\"");
             foreach (var (document, score) in answer.Results)
+            {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {score:0.000}  {document}"));
+            }
         }
 
         if (everyday is null)
+        {
             return answers;
+        }
+
         everyday.Add(EverydaySearches.Score(modelName,
             all.Skip(options.Searches.Count).Select(a => (IReadOnlyList<string>)a.Results.Select(r => r.Document).ToList()).ToList()));
         output.WriteLine();

@@ -1,10 +1,8 @@
+using ExampleData;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ExampleData;
-using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Transforms;
-using MLNet.Contrastive.Text;
 
 namespace QuickStart;
 
@@ -81,7 +79,10 @@ public static class QuickStartTraining
         }).ToList();
         var schema = SchemaDefinition.Create(typeof(TrainingRow));
         foreach (string unused in TrainingRow.NegativeColumns[used..])
+        {
             schema.Remove(schema[unused]);
+        }
+
         return mlContext.Data.LoadFromEnumerable(rows, schema);
     }
 }

@@ -32,7 +32,7 @@ internal static class OpenMpDefaults
     internal const string DefaultSpinCount = "10000";
 
     private static readonly object Gate = new();
-    private static bool s_done;
+    private static bool done;
 
     /// <summary>Gets the spin count this library put into the environment, or <see langword="null"/> when it left the environment alone.</summary>
     internal static string? AppliedSpinCount { get; private set; }
@@ -49,12 +49,12 @@ internal static class OpenMpDefaults
     {
         lock (Gate)
         {
-            if (s_done)
+            if (done)
             {
                 return;
             }
 
-            s_done = true;
+            done = true;
             if (!OperatingSystem.IsLinux())
             {
                 // libgomp is libtorch's OpenMP runtime on Linux only (macOS and Windows builds use LLVM's or Intel's, which

@@ -4,8 +4,8 @@ using System.Text;
 using Microsoft.ML;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Benchmarks;
 

@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.MpiCheck;
 

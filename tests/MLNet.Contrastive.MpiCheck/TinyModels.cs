@@ -1,6 +1,6 @@
 using MLNet.Contrastive.Encoders;
-using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace MLNet.Contrastive.MpiCheck;
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Encoders;
@@ -7,10 +6,8 @@ namespace MLNet.Contrastive.Encoders;
 internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     // Field names are the Hugging Face parameter names: RegisterComponents names submodules after fields.
-#pragma warning disable IDE1006 // Naming Styles
     private readonly BertSelfAttention self;
     private readonly BertResidualOutput output;
-#pragma warning restore IDE1006
 
     internal BertAttention(TransformerEncoderOptions o)
         : base("attention")

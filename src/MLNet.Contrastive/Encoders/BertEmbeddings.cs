@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +10,9 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
+#pragma warning disable IDE1006 // Hugging Face's parameter name is "LayerNorm": RegisterComponents names the submodule after the field.
     private readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
     private readonly Dropout dropout;
 
     internal BertEmbeddings(TransformerEncoderOptions o)

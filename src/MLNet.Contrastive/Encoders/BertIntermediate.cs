@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,9 +6,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>The feed-forward expansion with exact (erf) GELU (HF <c>intermediate.dense</c>, <c>hidden_act = gelu</c>).</summary>
 internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Naming Styles: the Hugging Face parameter name
     private readonly Linear dense;
-#pragma warning restore IDE1006
 
     internal BertIntermediate(TransformerEncoderOptions o)
         : base("intermediate")

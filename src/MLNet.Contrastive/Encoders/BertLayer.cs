@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Encoders;
@@ -7,11 +6,9 @@ namespace MLNet.Contrastive.Encoders;
 internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     // Field names are the Hugging Face parameter names: RegisterComponents names submodules after fields.
-#pragma warning disable IDE1006 // Naming Styles
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;
     private readonly BertResidualOutput output;
-#pragma warning restore IDE1006
 
     internal BertLayer(TransformerEncoderOptions o)
         : base("layer")

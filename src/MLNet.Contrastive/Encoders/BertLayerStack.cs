@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,9 +6,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>The stack of layers (HF <c>encoder.layer.{i}</c>).</summary>
 internal sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Naming Styles: the Hugging Face parameter name
     private readonly ModuleList<BertLayer> layer;
-#pragma warning restore IDE1006
 
     internal BertLayerStack(TransformerEncoderOptions o)
         : base("encoder")

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +7,9 @@ namespace MLNet.Contrastive.Encoders;
 internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
+#pragma warning disable IDE1006 // Hugging Face's parameter name is "LayerNorm": RegisterComponents names the submodule after the field.
     private readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
     private readonly Dropout dropout;
 
     internal BertResidualOutput(int inputSize, TransformerEncoderOptions o)

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,8 +17,8 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear key;
     private readonly Linear value;
     private readonly Dropout dropout;
-    private readonly int _heads;
-    private readonly int _headSize;
+    private readonly int heads;
+    private readonly int headSize;
 
     /// <summary>
     /// Gets or sets a value indicating whether the fused kernel may be used (default true). Only the benchmarks turn it
@@ -30,8 +29,8 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     internal BertSelfAttention(TransformerEncoderOptions o)
         : base("self")
     {
-        _heads = o.HeadCount;
-        _headSize = o.HiddenSize / o.HeadCount;
+        heads = o.HeadCount;
+        headSize = o.HiddenSize / o.HeadCount;
         query = nn.Linear(o.HiddenSize, o.HiddenSize);
         key = nn.Linear(o.HiddenSize, o.HiddenSize);
         value = nn.Linear(o.HiddenSize, o.HiddenSize);
@@ -48,7 +47,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var n = hidden.shape[0];
         var length = hidden.shape[1];
-        Tensor Heads(Tensor t) => t.view(n, length, _heads, _headSize).transpose(1, 2);
+        Tensor Heads(Tensor t) => t.view(n, length, heads, headSize).transpose(1, 2);
         var q = Heads(query.call(hidden));
         var k = Heads(key.call(hidden));
         var v = Heads(value.call(hidden));
@@ -56,15 +55,15 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         {
             // The fused kernel's boolean mask is true where a key takes part.
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, isPadKey.logical_not());
-            return fused.transpose(1, 2).reshape(n, length, _heads * _headSize).MoveToOuterDisposeScope();
+            return fused.transpose(1, 2).reshape(n, length, heads * headSize).MoveToOuterDisposeScope();
         }
 
-        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(_headSize);
+        var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize);
 
         // Masked keys get the lowest float: after the max subtraction their exp is exactly 0.
         scores = scores.masked_fill(isPadKey, float.MinValue);
         var probs = dropout.call(nn.functional.softmax(scores, -1));
-        var context = probs.matmul(v).transpose(1, 2).reshape(n, length, _heads * _headSize);
+        var context = probs.matmul(v).transpose(1, 2).reshape(n, length, heads * headSize);
         return context.MoveToOuterDisposeScope();
     }
 }

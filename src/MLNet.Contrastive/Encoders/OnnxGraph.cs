@@ -10,9 +10,9 @@ namespace MLNet.Contrastive.Encoders;
 /// </summary>
 internal sealed class OnnxGraph
 {
-    private readonly Dictionary<string, TensorProto> _constants = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TensorProto> constants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> producers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<NodeProto>> consumers = new(StringComparer.Ordinal);
 
     internal OnnxGraph(GraphProto graph, string source)
     {
@@ -20,21 +20,21 @@ internal sealed class OnnxGraph
         Source = source;
         foreach (var initializer in graph.Initializer)
         {
-            _constants.TryAdd(initializer.Name, initializer);
+            constants.TryAdd(initializer.Name, initializer);
         }
 
         foreach (var node in graph.Node)
         {
             foreach (var output in node.Output)
             {
-                _producers.TryAdd(output, node);
+                producers.TryAdd(output, node);
             }
 
             foreach (var input in node.Input)
             {
-                if (!_consumers.TryGetValue(input, out var list))
+                if (!consumers.TryGetValue(input, out var list))
                 {
-                    _consumers[input] = list = [];
+                    consumers[input] = list = [];
                 }
 
                 list.Add(node);
@@ -42,7 +42,7 @@ internal sealed class OnnxGraph
 
             if (node.OpType == "Constant" && node.Output.Count == 1 && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } value)
             {
-                _constants.TryAdd(node.Output[0], value);
+                constants.TryAdd(node.Output[0], value);
             }
         }
     }
@@ -54,13 +54,13 @@ internal sealed class OnnxGraph
     internal string Source { get; }
 
     /// <summary>Gets the node that produces <paramref name="value"/>, or null for inputs and initializers.</summary>
-    internal NodeProto? Producer(string value) => _producers.GetValueOrDefault(value);
+    internal NodeProto? Producer(string value) => producers.GetValueOrDefault(value);
 
     /// <summary>Gets the nodes that read <paramref name="value"/>.</summary>
-    internal IReadOnlyList<NodeProto> Consumers(string value) => _consumers.TryGetValue(value, out var list) ? list : [];
+    internal IReadOnlyList<NodeProto> Consumers(string value) => consumers.TryGetValue(value, out var list) ? list : [];
 
     /// <summary>Gets the constant tensor (initializer or Constant node output) named <paramref name="value"/>, or null.</summary>
-    internal TensorProto? Constant(string value) => _constants.GetValueOrDefault(value);
+    internal TensorProto? Constant(string value) => constants.GetValueOrDefault(value);
 
     /// <summary>Gets the integers of a constant int64/int32 tensor, or null when <paramref name="value"/> is not one.</summary>
     internal long[]? ConstantIntegers(string value)

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,10 +11,8 @@ namespace MLNet.Contrastive.Encoders;
 public sealed class StaticEncoder : TextEncoder
 {
     // Field names are the parameter names: RegisterComponents uses them.
-#pragma warning disable IDE1006 // Naming Styles
     private readonly Embedding embeddings;
     private readonly Linear? projection;
-#pragma warning restore IDE1006
 
     /// <summary>Initializes a new instance of the <see cref="StaticEncoder"/> class (embeddings ~ N(0, 0.02)).</summary>
     /// <param name="options">The shape.</param>

@@ -23,10 +23,10 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     private const int DefaultBlockSize = 1024;
 
-    private readonly EncodeBlock _encode;
-    private readonly object _underlying;
-    private readonly Action? _release;
-    private int _disposed;
+    private readonly EncodeBlock encode;
+    private readonly object underlying;
+    private readonly Action? release;
+    private int disposed;
 
     /// <summary>Initializes a new instance of the <see cref="TextEmbeddingGenerator"/> class over a model.</summary>
     /// <param name="model">The model. It is not thread-safe: use it only through this generator while the generator is in use.</param>
@@ -43,7 +43,7 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var gate = new object();
         var disposed = false;
-        _encode = (IReadOnlyList<string> texts, CancellationToken cancellationToken, out long tokens) =>
+        encode = (IReadOnlyList<string> texts, CancellationToken cancellationToken, out long tokens) =>
         {
             lock (gate)
             {
@@ -51,8 +51,8 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 return model.EncodeCountingTokens(texts, batchSize, cancellationToken, out tokens);
             }
         };
-        _underlying = model;
-        _release = disposeModel
+        underlying = model;
+        release = disposeModel
             ? () =>
             {
                 lock (gate)
@@ -69,9 +69,9 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>Initializes a generator over another encoder (used for the ML.NET transformer).</summary>
     internal TextEmbeddingGenerator(EncodeBlock encode, int dimension, int blockSize, string modelId, object underlying, Action? release)
     {
-        _encode = encode;
-        _underlying = underlying;
-        _release = release;
+        this.encode = encode;
+        this.underlying = underlying;
+        this.release = release;
         BlockSize = blockSize;
         Metadata = CreateMetadata(modelId, dimension);
     }
@@ -100,7 +100,7 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         CheckOptions(options);
         var texts = values.ToArray();
         var nullAt = Array.IndexOf(texts, null);
@@ -130,15 +130,15 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             return Metadata;
         }
 
-        return serviceType.IsInstanceOfType(this) ? this : serviceType.IsInstanceOfType(_underlying) ? _underlying : null;
+        return serviceType.IsInstanceOfType(this) ? this : serviceType.IsInstanceOfType(underlying) ? underlying : null;
     }
 
     /// <summary>Stops the generator; disposes the model (or transformer) too when the generator was asked to own it.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            _release?.Invoke();
+            release?.Invoke();
         }
     }
 
@@ -182,9 +182,9 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         for (var start = 0; start < texts.Length; start += BlockSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
             var block = new ArraySegment<string>(texts, start, Math.Min(BlockSize, texts.Length - start));
-            var vectors = _encode(block, cancellationToken, out var blockTokens);
+            var vectors = encode(block, cancellationToken, out var blockTokens);
             tokens += blockTokens;
             foreach (var vector in vectors)
             {

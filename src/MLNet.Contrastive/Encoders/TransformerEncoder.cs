@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,11 +14,9 @@ namespace MLNet.Contrastive.Encoders;
 public sealed class TransformerEncoder : TextEncoder
 {
     // Field names are the parameter names (Hugging Face BERT's, plus projection): RegisterComponents uses them.
-#pragma warning disable IDE1006 // Naming Styles
     private readonly BertEmbeddings embeddings;
     private readonly BertLayerStack encoder;
     private readonly Linear? projection;
-#pragma warning restore IDE1006
 
     /// <summary>Initializes a new instance of the <see cref="TransformerEncoder"/> class with BERT's initialisation.</summary>
     /// <param name="options">The shape.</param>

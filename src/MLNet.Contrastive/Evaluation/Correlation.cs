@@ -49,10 +49,16 @@ public static class Correlation
         {
             int end = start;
             while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
+            {
                 end++;
+            }
+
             double rank = (start + end) / 2.0 + 1; // mean of the 1-based ranks start+1 … end+1
             for (int k = start; k <= end; k++)
+            {
                 ranks[order[k]] = rank;
+            }
+
             start = end + 1;
         }
         return ranks;
@@ -63,12 +69,23 @@ public static class Correlation
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count)
+        {
             throw new ArgumentException($"Expected series of equal length, got {x.Count} and {y.Count}.", nameof(y));
+        }
+
         if (x.Count < 2)
+        {
             throw new ArgumentException($"Expected at least 2 values, got {x.Count}.", nameof(x));
+        }
+
         if (x.Any(v => !double.IsFinite(v)))
+        {
             throw new ArgumentException("Expected finite values.", nameof(x));
+        }
+
         if (y.Any(v => !double.IsFinite(v)))
+        {
             throw new ArgumentException("Expected finite values.", nameof(y));
+        }
     }
 }

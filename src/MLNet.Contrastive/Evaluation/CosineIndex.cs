@@ -16,11 +16,11 @@ namespace MLNet.Contrastive.Evaluation;
 public sealed class CosineIndex
 {
     // Unit vectors, stored densely (row-major) or, when at most a quarter of the values are non-zero (TF-IDF vectors),
-    // as compressed sparse rows: row i holds _values[_rowStart[i].._rowStart[i + 1]] at columns _columns[...].
-    private readonly float[]? _unitVectors;
-    private readonly int[]? _rowStart;
-    private readonly int[]? _columns;
-    private readonly float[]? _values;
+    // as compressed sparse rows: row i holds this.values[rowStart[i]..rowStart[i + 1]] at columns this.columns[...].
+    private readonly float[]? unitVectors;
+    private readonly int[]? rowStart;
+    private readonly int[]? columns;
+    private readonly float[]? values;
 
     /// <summary>Builds an index over <paramref name="vectors"/> (copied; the caller may reuse its arrays).</summary>
     /// <param name="vectors">The corpus embeddings, all of the same non-zero length.</param>
@@ -36,18 +36,23 @@ public sealed class CosineIndex
         {
             CheckVector(vectors[i], nameof(vectors), i, Dimension);
             foreach (float v in vectors[i])
+            {
                 nonZero += v != 0 ? 1 : 0;
+            }
         }
         if (nonZero * 4 > (long)Count * Dimension)
         {
-            _unitVectors = new float[(long)Count * Dimension];
+            unitVectors = new float[(long)Count * Dimension];
             for (int i = 0; i < Count; i++)
-                WriteUnit(vectors[i], _unitVectors.AsSpan(i * Dimension, Dimension));
+            {
+                WriteUnit(vectors[i], unitVectors.AsSpan(i * Dimension, Dimension));
+            }
+
             return;
         }
-        _rowStart = new int[Count + 1];
-        _columns = new int[nonZero];
-        _values = new float[nonZero];
+        rowStart = new int[Count + 1];
+        columns = new int[nonZero];
+        values = new float[nonZero];
         var unit = new float[Dimension];
         int next = 0;
         for (int i = 0; i < Count; i++)
@@ -56,11 +61,14 @@ public sealed class CosineIndex
             for (int j = 0; j < Dimension; j++)
             {
                 if (unit[j] == 0)
+                {
                     continue;
-                _columns[next] = j;
-                _values[next++] = unit[j];
+                }
+
+                columns[next] = j;
+                values[next++] = unit[j];
             }
-            _rowStart[i + 1] = next;
+            rowStart[i + 1] = next;
         }
     }
 
@@ -83,14 +91,14 @@ public sealed class CosineIndex
             SparseVectors.Check(vectors[i], nameof(vectors), i, Dimension);
             nonZero += SparseVectors.NonZeros(vectors[i]);
         }
-        _rowStart = new int[Count + 1];
-        _columns = new int[nonZero];
-        _values = new float[nonZero];
+        rowStart = new int[Count + 1];
+        columns = new int[nonZero];
+        values = new float[nonZero];
         int next = 0;
         for (int i = 0; i < Count; i++)
         {
-            next = SparseVectors.WriteUnitRow(vectors[i], _columns, _values, next);
-            _rowStart[i + 1] = next;
+            next = SparseVectors.WriteUnitRow(vectors[i], columns, values, next);
+            rowStart[i + 1] = next;
         }
     }
 
@@ -129,7 +137,10 @@ public sealed class CosineIndex
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         for (int q = 0; q < queries.Count; q++)
+        {
             CheckVector(queries[q], nameof(queries), q, Dimension);
+        }
+
         var results = new IReadOnlyList<SearchHit>[queries.Count];
         Parallel.For(0, queries.Count, q =>
         {
@@ -152,7 +163,10 @@ public sealed class CosineIndex
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         for (int q = 0; q < queries.Count; q++)
+        {
             SparseVectors.Check(queries[q], nameof(queries), q, Dimension);
+        }
+
         var results = new IReadOnlyList<SearchHit>[queries.Count];
         Parallel.For(0, queries.Count, () => new float[Dimension], (q, _, unitQuery) =>
         {
@@ -175,7 +189,10 @@ public sealed class CosineIndex
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Length != b.Length)
+        {
             throw new ArgumentException($"Expected vectors of equal length, got {a.Length} and {b.Length}.", nameof(b));
+        }
+
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.Length; i++)
         {
@@ -195,9 +212,13 @@ public sealed class CosineIndex
         {
             float score = Score(unitQuery, i);
             if (heap.Count < take)
+            {
                 heap.Enqueue(i, (score, i));
+            }
             else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare((score, i), worst) > 0)
+            {
                 heap.EnqueueDequeue(i, (score, i));
+            }
         }
         var hits = new SearchHit[heap.Count];
         for (int r = hits.Length - 1; r >= 0; r--)
@@ -210,11 +231,17 @@ public sealed class CosineIndex
 
     private float Score(float[] unitQuery, int row)
     {
-        if (_unitVectors is not null)
-            return Dot(unitQuery, _unitVectors.AsSpan(row * Dimension, Dimension));
+        if (unitVectors is not null)
+        {
+            return Dot(unitQuery, unitVectors.AsSpan(row * Dimension, Dimension));
+        }
+
         float sum = 0;
-        for (int k = _rowStart![row]; k < _rowStart[row + 1]; k++)
-            sum += unitQuery[_columns![k]] * _values![k];
+        for (int k = rowStart![row]; k < rowStart[row + 1]; k++)
+        {
+            sum += unitQuery[columns![k]] * values![k];
+        }
+
         return sum;
     }
 
@@ -226,11 +253,17 @@ public sealed class CosineIndex
         {
             var acc = Vector<float>.Zero;
             for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
                 acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+            }
+
             sum = Vector.Sum(acc);
         }
         for (; i < a.Length; i++)
+        {
             sum += a[i] * b[i];
+        }
+
         return sum;
     }
 
@@ -238,25 +271,41 @@ public sealed class CosineIndex
     {
         double norm = 0;
         foreach (float v in source)
+        {
             norm += (double)v * v;
+        }
+
         float scale = norm == 0 ? 0f : (float)(1.0 / Math.Sqrt(norm));
         for (int i = 0; i < source.Length; i++)
+        {
             destination[i] = source[i] * scale;
+        }
     }
 
     private static int CheckVector(float[]? vector, string paramName, int position, int expectedLength)
     {
         string which = position >= 0 ? $"Vector {position} of '{paramName}'" : $"'{paramName}'";
         if (vector is null)
+        {
             throw new ArgumentNullException(paramName, $"{which} is null.");
+        }
+
         if (expectedLength < 0 && vector.Length == 0)
+        {
             throw new ArgumentException($"{which} is empty; expected a non-empty embedding.", paramName);
+        }
+
         if (expectedLength >= 0 && vector.Length != expectedLength)
+        {
             throw new ArgumentException($"{which} has length {vector.Length}; expected {expectedLength}.", paramName);
+        }
+
         foreach (float v in vector)
         {
             if (!float.IsFinite(v))
+            {
                 throw new ArgumentException($"{which} contains {v}; expected finite values.", paramName);
+            }
         }
         return vector.Length;
     }

@@ -11,7 +11,10 @@ internal static class DataViewColumnReader
     {
         var column = FindColumn(data, columnName, dataParamName);
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType t, IsKnownSize: true } || t != NumberDataViewType.Single)
+        {
             throw TypeMismatch(columnName, dataParamName, "Vector<Single> of known size", column.Type);
+        }
+
         var rows = new List<float[]>();
         using var cursor = data.GetRowCursor([column]);
         var getter = cursor.GetGetter<VBuffer<float>>(column);
@@ -28,7 +31,10 @@ internal static class DataViewColumnReader
     {
         var column = FindColumn(data, columnName, dataParamName);
         if (column.Type is not TextDataViewType)
+        {
             throw TypeMismatch(columnName, dataParamName, "String (text)", column.Type);
+        }
+
         var rows = new List<string>();
         using var cursor = data.GetRowCursor([column]);
         var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);

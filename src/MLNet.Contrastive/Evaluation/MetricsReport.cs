@@ -30,13 +30,18 @@ public static class MetricsReport
         foreach (var line in rows.Prepend(header))
         {
             for (int c = 0; c < line.Length; c++)
+            {
                 widths[c] = Math.Max(widths[c], line[c].Length);
+            }
         }
         var text = new StringBuilder();
         AppendAligned(text, header, widths);
         text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in rows)
+        {
             AppendAligned(text, row, widths);
+        }
+
         return text.ToString().TrimEnd();
     }
 
@@ -52,7 +57,10 @@ public static class MetricsReport
         text.Append("| ").AppendJoin(" | ", header.Select(EscapeMarkdown)).AppendLine(" |");
         text.Append("|---").Append(string.Concat(Enumerable.Repeat("|---:", header.Length - 1))).AppendLine("|");
         foreach (var row in rows)
+        {
             text.Append("| ").AppendJoin(" | ", row.Select(EscapeMarkdown)).AppendLine(" |");
+        }
+
         return text.ToString().TrimEnd();
     }
 
@@ -60,7 +68,10 @@ public static class MetricsReport
     {
         ArgumentNullException.ThrowIfNull(results);
         if (results.Length == 0)
+        {
             throw new ArgumentException("Expected at least one named result.", nameof(results));
+        }
+
         var metricNames = new List<string>();
         var lookups = new List<Dictionary<string, MetricValue>>();
         foreach (var (name, metrics) in results)
@@ -71,7 +82,9 @@ public static class MetricsReport
             foreach (var value in metrics.Values)
             {
                 if (lookup.TryAdd(value.Name, value) && !metricNames.Contains(value.Name))
+                {
                     metricNames.Add(value.Name);
+                }
             }
             lookups.Add(lookup);
         }
@@ -90,7 +103,10 @@ public static class MetricsReport
         for (int c = 0; c < cells.Length; c++)
         {
             if (c > 0)
+            {
                 text.Append("  ");
+            }
+
             text.Append(c == 0 ? cells[c].PadRight(widths[c]) : cells[c].PadLeft(widths[c]));
         }
         text.AppendLine();

@@ -17,9 +17,15 @@ public sealed class RetrievalDataset
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(relevantDocuments);
         if (queries.Any(q => q is null))
+        {
             throw new ArgumentNullException(nameof(queries), "A query text is null.");
+        }
+
         if (corpus.Any(d => d is null))
+        {
             throw new ArgumentNullException(nameof(corpus), "A document text is null.");
+        }
+
         Queries = queries.ToArray();
         Corpus = corpus.ToArray();
         RelevantDocuments = RetrievalEvaluator.CheckJudgements(relevantDocuments, Queries.Count, Corpus.Count, Queries);

@@ -28,10 +28,16 @@ public static class RetrievalEvaluator
         ArgumentNullException.ThrowIfNull(queryEmbeddings);
         ArgumentNullException.ThrowIfNull(corpusEmbeddings);
         if (queryIds is not null && queryIds.Count != queryEmbeddings.Count)
+        {
             throw new ArgumentException($"Expected {queryEmbeddings.Count} query ids (one per query), got {queryIds.Count}.", nameof(queryIds));
+        }
+
         var relevant = CheckJudgements(relevantDocuments, queryEmbeddings.Count, corpusEmbeddings.Count, queryIds);
         if (queryEmbeddings.Count == 0)
+        {
             throw new ArgumentException("Expected at least one query.", nameof(queryEmbeddings));
+        }
+
         var index = new CosineIndex(corpusEmbeddings);
         return Score(index.Search(queryEmbeddings, Depth), relevant, corpusEmbeddings.Count);
     }
@@ -52,10 +58,16 @@ public static class RetrievalEvaluator
         ArgumentNullException.ThrowIfNull(queryVectors);
         ArgumentNullException.ThrowIfNull(corpusVectors);
         if (queryIds is not null && queryIds.Count != queryVectors.Count)
+        {
             throw new ArgumentException($"Expected {queryVectors.Count} query ids (one per query), got {queryIds.Count}.", nameof(queryIds));
+        }
+
         var relevant = CheckJudgements(relevantDocuments, queryVectors.Count, corpusVectors.Count, queryIds);
         if (queryVectors.Count == 0)
+        {
             throw new ArgumentException("Expected at least one query.", nameof(queryVectors));
+        }
+
         var index = new CosineIndex(corpusVectors);
         return Score(index.Search(queryVectors, Depth), relevant, corpusVectors.Count);
     }
@@ -136,10 +148,16 @@ public static class RetrievalEvaluator
         ArgumentNullException.ThrowIfNull(embedDocuments);
         var queries = embedQueries(dataset.Queries);
         if (queries is null || queries.Count != dataset.Queries.Count)
+        {
             throw new ArgumentException($"Expected the query embedding function to return {dataset.Queries.Count} vectors (one per query), got {queries?.Count.ToString() ?? "null"}.", nameof(embedQueries));
+        }
+
         var corpus = embedDocuments(dataset.Corpus);
         if (corpus is null || corpus.Count != dataset.Corpus.Count)
+        {
             throw new ArgumentException($"Expected the document embedding function to return {dataset.Corpus.Count} vectors (one per document), got {corpus?.Count.ToString() ?? "null"}.", nameof(embedDocuments));
+        }
+
         return (queries, corpus);
     }
 
@@ -172,9 +190,15 @@ public static class RetrievalEvaluator
         for (int row = 0; row < judgedQueries.Count; row++)
         {
             if (!queryPosition.TryGetValue(judgedQueries[row], out int q))
+            {
                 throw new ArgumentException($"Judgement row {row} names query '{judgedQueries[row]}', which is not in '{nameof(queries)}'.", nameof(judgements));
+            }
+
             if (!documentPosition.TryGetValue(judgedDocuments[row], out int d))
+            {
                 throw new ArgumentException($"Judgement row {row} names document '{judgedDocuments[row]}', which is not in '{nameof(corpus)}'.", nameof(judgements));
+            }
+
             relevant[q].Add(d);
         }
         return Evaluate(queryVectors, documentVectors, relevant, queryIds);
@@ -189,17 +213,35 @@ public static class RetrievalEvaluator
         for (int i = 0; i < Math.Min(Depth, ranking.Count); i++)
         {
             if (!relevantSet.Contains(ranking[i].Index))
+            {
                 continue;
+            }
+
             int rank = i + 1;
-            if (rank <= 1) hitsAt1++;
-            if (rank <= 5) hitsAt5++;
+            if (rank <= 1)
+            {
+                hitsAt1++;
+            }
+
+            if (rank <= 5)
+            {
+                hitsAt5++;
+            }
+
             hitsAt10++;
-            if (reciprocalRank == 0) reciprocalRank = 1.0 / rank;
+            if (reciprocalRank == 0)
+            {
+                reciprocalRank = 1.0 / rank;
+            }
+
             dcg += 1.0 / Math.Log2(rank + 1);
         }
         double idcg = 0;
         for (int rank = 1; rank <= Math.Min(Depth, relevantSet.Count); rank++)
+        {
             idcg += 1.0 / Math.Log2(rank + 1);
+        }
+
         double total = relevantSet.Count;
         return (hitsAt1 / total, hitsAt5 / total, hitsAt10 / total, reciprocalRank, dcg / idcg);
     }
@@ -209,18 +251,26 @@ public static class RetrievalEvaluator
     {
         ArgumentNullException.ThrowIfNull(relevantDocuments);
         if (relevantDocuments.Count != queryCount)
+        {
             throw new ArgumentException($"Expected {queryCount} judgement lists (one per query), got {relevantDocuments.Count}.", nameof(relevantDocuments));
+        }
+
         var result = new IReadOnlyList<int>[queryCount];
         for (int q = 0; q < queryCount; q++)
         {
             string name = queryIds is null ? $"Query {q}" : $"Query {q} ('{queryIds[q]}')";
             var list = relevantDocuments[q] ?? throw new ArgumentNullException(nameof(relevantDocuments), $"{name} has a null judgement list.");
             if (list.Count == 0)
+            {
                 throw new ArgumentException($"{name} has no relevant document; every query needs at least one (remove the query or add a judgement).", nameof(relevantDocuments));
+            }
+
             foreach (int d in list)
             {
                 if (d < 0 || d >= corpusCount)
+                {
                     throw new ArgumentException($"{name} lists document {d}; expected a corpus position in [0, {corpusCount}).", nameof(relevantDocuments));
+                }
             }
             result[q] = list.Distinct().Order().ToArray();
         }
@@ -233,7 +283,9 @@ public static class RetrievalEvaluator
         for (int i = 0; i < ids.Count; i++)
         {
             if (!positions.TryAdd(ids[i], i))
+            {
                 throw new ArgumentException($"Id '{ids[i]}' appears twice in column '{columnName}' of '{dataParamName}'; expected unique ids.", dataParamName);
+            }
         }
         return positions;
     }

@@ -69,7 +69,10 @@ public sealed class RetrievalMetrics : IReportableMetrics
     private static double CheckUnit(double value, string paramName)
     {
         if (!(value >= 0 && value <= 1))
+        {
             throw new ArgumentOutOfRangeException(paramName, value, "Expected a value in [0, 1].");
+        }
+
         return value;
     }
 }

@@ -23,18 +23,30 @@ public static class SimilarityEvaluator
         ArgumentNullException.ThrowIfNull(secondEmbeddings);
         ArgumentNullException.ThrowIfNull(goldScores);
         if (secondEmbeddings.Count != firstEmbeddings.Count)
+        {
             throw new ArgumentException($"Expected {firstEmbeddings.Count} second embeddings (one per pair), got {secondEmbeddings.Count}.", nameof(secondEmbeddings));
+        }
+
         if (goldScores.Count != firstEmbeddings.Count)
+        {
             throw new ArgumentException($"Expected {firstEmbeddings.Count} gold scores (one per pair), got {goldScores.Count}.", nameof(goldScores));
+        }
+
         if (goldScores.Count >= 2 && goldScores.All(s => s == goldScores[0]))
+        {
             throw new ArgumentException("The gold scores are all equal; a correlation with them is undefined.", nameof(goldScores));
+        }
+
         var cosines = new double[firstEmbeddings.Count];
         for (int i = 0; i < cosines.Length; i++)
         {
             var a = firstEmbeddings[i] ?? throw new ArgumentNullException(nameof(firstEmbeddings), $"Embedding {i} is null.");
             var b = secondEmbeddings[i] ?? throw new ArgumentNullException(nameof(secondEmbeddings), $"Embedding {i} is null.");
             if (a.Length != b.Length)
+            {
                 throw new ArgumentException($"Pair {i}: embeddings have lengths {a.Length} and {b.Length}; expected equal lengths.", nameof(secondEmbeddings));
+            }
+
             cosines[i] = CosineIndex.Cosine(a, b);
         }
         return new SimilarityMetrics(Correlation.Spearman(cosines, goldScores), Correlation.Pearson(cosines, goldScores), cosines.Length);

@@ -39,7 +39,10 @@ public sealed class SimilarityMetrics : IReportableMetrics
     {
         // A small excess over 1 can come from rounding; anything else is a caller error.
         if (!double.IsNaN(value) && !(value >= -1 - 1e-9 && value <= 1 + 1e-9))
+        {
             throw new ArgumentOutOfRangeException(paramName, value, "Expected a correlation in [-1, 1] or NaN.");
+        }
+
         return double.IsNaN(value) ? value : Math.Clamp(value, -1, 1);
     }
 }

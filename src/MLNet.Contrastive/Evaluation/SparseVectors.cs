@@ -14,13 +14,21 @@ internal static class SparseVectors
     {
         string which = position >= 0 ? $"Vector {position} of '{paramName}'" : $"'{paramName}'";
         if (expectedLength < 0 && vector.Length == 0)
+        {
             throw new ArgumentException($"{which} is empty; expected a non-empty vector.", paramName);
+        }
+
         if (expectedLength >= 0 && vector.Length != expectedLength)
+        {
             throw new ArgumentException($"{which} has length {vector.Length}; expected {expectedLength}.", paramName);
+        }
+
         foreach (float v in vector.GetValues())
         {
             if (!float.IsFinite(v))
+            {
                 throw new ArgumentException($"{which} contains {v}; expected finite values.", paramName);
+            }
         }
         return vector.Length;
     }
@@ -30,7 +38,10 @@ internal static class SparseVectors
     {
         int count = 0;
         foreach (float v in vector.GetValues())
+        {
             count += v != 0 ? 1 : 0;
+        }
+
         return count;
     }
 
@@ -43,7 +54,10 @@ internal static class SparseVectors
         for (int k = 0; k < source.Length; k++)
         {
             if (source[k] == 0)
+            {
                 continue;
+            }
+
             columns[next] = vector.IsDense ? k : indices[k];
             values[next++] = source[k] * scale;
         }
@@ -57,7 +71,9 @@ internal static class SparseVectors
         var indices = vector.GetIndices();
         float scale = Scale(source);
         for (int k = 0; k < source.Length; k++)
+        {
             destination[vector.IsDense ? k : indices[k]] = source[k] * scale;
+        }
     }
 
     /// <summary>Sets back to zero the positions <see cref="WriteUnitDense"/> wrote.</summary>
@@ -70,14 +86,19 @@ internal static class SparseVectors
         }
 
         foreach (int index in vector.GetIndices())
+        {
             destination[index] = 0;
+        }
     }
 
     private static float Scale(ReadOnlySpan<float> values)
     {
         double norm = 0;
         foreach (float v in values)
+        {
             norm += (double)v * v;
+        }
+
         return norm == 0 ? 0f : (float)(1.0 / Math.Sqrt(norm));
     }
 }

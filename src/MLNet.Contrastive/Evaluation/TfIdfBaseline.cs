@@ -23,11 +23,11 @@ namespace MLNet.Contrastive.Evaluation;
 public sealed class TfIdfBaseline
 {
     private const string OutputColumn = "Features";
-    private readonly MLContext _mlContext;
+    private readonly MLContext mlContext;
 
     private TfIdfBaseline(MLContext mlContext, ITransformer transformer, int dimension)
     {
-        _mlContext = mlContext;
+        this.mlContext = mlContext;
         Transformer = transformer;
         Dimension = dimension;
     }
@@ -56,7 +56,9 @@ public sealed class TfIdfBaseline
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaximumNgramsPerLength, nameof(options.MaximumNgramsPerLength));
         var rows = ToRows(texts, nameof(texts));
         if (rows.Count == 0)
+        {
             throw new ArgumentException("Expected at least one text to fit on.", nameof(texts));
+        }
 
         var featurizer = new TextFeaturizingEstimator.Options
         {
@@ -133,7 +135,7 @@ public sealed class TfIdfBaseline
     private void Read(IReadOnlyList<string>? texts, string paramName, Action<VBuffer<float>> add)
     {
         ArgumentNullException.ThrowIfNull(texts, paramName);
-        var data = _mlContext.Data.LoadFromEnumerable(ToRows(texts, paramName));
+        var data = mlContext.Data.LoadFromEnumerable(ToRows(texts, paramName));
         var transformed = Transformer.Transform(data);
         var column = transformed.Schema[OutputColumn];
         using var cursor = transformed.GetRowCursor([column]);
@@ -153,14 +155,20 @@ public sealed class TfIdfBaseline
         var indices = buffer.GetIndices();
         int count = 0;
         foreach (float v in values)
+        {
             count += v != 0 ? 1 : 0;
+        }
+
         var keptValues = new float[count];
         var keptIndices = new int[count];
         int next = 0;
         for (int k = 0; k < values.Length; k++)
         {
             if (values[k] == 0)
+            {
                 continue;
+            }
+
             keptValues[next] = values[k];
             keptIndices[next++] = buffer.IsDense ? k : indices[k];
         }

@@ -22,10 +22,10 @@ public sealed class TextTokenizer
     public const string Cl100kBaseName = "cl100k_base";
 
     private const int Cl100kEndOfText = 100257;
-    private readonly string[]? _bertTokens;
-    private readonly int _clsId;
-    private readonly int _sepId;
-    private readonly int _emptyTextId;
+    private readonly string[]? bertTokens;
+    private readonly int clsId;
+    private readonly int sepId;
+    private readonly int emptyTextId;
 
     private TextTokenizer(Tokenizer tokenizer, TokenizerKind kind, int maxTokens, int vocabularySize, int paddingId, string[]? bertTokens, bool lowerCase, bool huggingFaceBasic = false)
     {
@@ -36,13 +36,13 @@ public sealed class TextTokenizer
         VocabularySize = vocabularySize;
         PaddingId = paddingId;
         LowerCase = lowerCase;
-        _bertTokens = bertTokens;
+        this.bertTokens = bertTokens;
         HuggingFaceBasicTokenization = huggingFaceBasic;
-        _emptyTextId = kind == TokenizerKind.Cl100kBase ? Cl100kEndOfText : paddingId;
+        emptyTextId = kind == TokenizerKind.Cl100kBase ? Cl100kEndOfText : paddingId;
         if (tokenizer is BertTokenizer bert)
         {
-            _clsId = bert.ClassificationTokenId;
-            _sepId = bert.SeparatorTokenId;
+            clsId = bert.ClassificationTokenId;
+            sepId = bert.SeparatorTokenId;
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class TextTokenizer
     public bool LowerCase { get; }
 
     /// <summary>Gets the BERT vocabulary's tokens in id order (the vocab.txt lines), or null for other kinds.</summary>
-    internal IReadOnlyList<string>? BertTokens => _bertTokens;
+    internal IReadOnlyList<string>? BertTokens => bertTokens;
 
     /// <summary>
     /// Gets a value indicating whether a BERT tokenizer splits text exactly as Hugging Face's BertTokenizer does
@@ -167,13 +167,13 @@ public sealed class TextTokenizer
             var keep = Math.Min(body.Count, MaxTokens - 2);
             truncated = body.Count > keep;
             var ids = new int[keep + 2];
-            ids[0] = _clsId;
+            ids[0] = clsId;
             for (var i = 0; i < keep; i++)
             {
                 ids[i + 1] = body[i];
             }
 
-            ids[keep + 1] = _sepId;
+            ids[keep + 1] = sepId;
             return ids;
         }
 
@@ -181,7 +181,7 @@ public sealed class TextTokenizer
         if (all.Count == 0)
         {
             truncated = false;
-            return [_emptyTextId];
+            return [emptyTextId];
         }
 
         truncated = all.Count > MaxTokens;
@@ -227,8 +227,8 @@ public sealed class TextTokenizer
         {
             writer.Write(LowerCase);
             writer.Write(HuggingFaceBasicTokenization);
-            writer.Write(_bertTokens!.Length);
-            foreach (var token in _bertTokens)
+            writer.Write(bertTokens!.Length);
+            foreach (var token in bertTokens)
             {
                 writer.Write(token);
             }

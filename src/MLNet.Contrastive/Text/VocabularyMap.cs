@@ -10,16 +10,16 @@ public sealed class VocabularyMap
 {
     private const int Signature = 0x4D424356; // "VCBM"
     private const int Version = 1;
-    private readonly Dictionary<int, int> _compactIds;
-    private readonly int[] _sourceIds;
+    private readonly Dictionary<int, int> compactIds;
+    private readonly int[] sourceIds;
 
     private VocabularyMap(int[] sortedSourceIds)
     {
-        _sourceIds = sortedSourceIds;
-        _compactIds = new Dictionary<int, int>(sortedSourceIds.Length);
+        sourceIds = sortedSourceIds;
+        compactIds = new Dictionary<int, int>(sortedSourceIds.Length);
         for (var i = 0; i < sortedSourceIds.Length; i++)
         {
-            _compactIds.Add(sortedSourceIds[i], i + 1);
+            compactIds.Add(sortedSourceIds[i], i + 1);
         }
     }
 
@@ -27,7 +27,7 @@ public sealed class VocabularyMap
     public int UnseenId => 0;
 
     /// <summary>Gets the number of compact ids: the seen ids plus the unseen row (the embedding table's size).</summary>
-    public int Count => _sourceIds.Length + 1;
+    public int Count => sourceIds.Length + 1;
 
     /// <summary>Builds a map from the tokenized training texts.</summary>
     /// <param name="sequences">The tokenizer ids of the training texts (special tokens included).</param>
@@ -83,12 +83,12 @@ public sealed class VocabularyMap
     /// <summary>Gets whether a tokenizer id was seen when the map was built.</summary>
     /// <param name="tokenizerId">The tokenizer id.</param>
     /// <returns><see langword="true"/> when it has its own row.</returns>
-    public bool Contains(int tokenizerId) => _compactIds.ContainsKey(tokenizerId);
+    public bool Contains(int tokenizerId) => compactIds.ContainsKey(tokenizerId);
 
     /// <summary>Maps one tokenizer id.</summary>
     /// <param name="tokenizerId">The tokenizer id.</param>
     /// <returns>Its compact id, or <see cref="UnseenId"/>.</returns>
-    public int Map(int tokenizerId) => _compactIds.GetValueOrDefault(tokenizerId, UnseenId);
+    public int Map(int tokenizerId) => compactIds.GetValueOrDefault(tokenizerId, UnseenId);
 
     /// <summary>Maps a sequence of tokenizer ids.</summary>
     /// <param name="tokenizerIds">The tokenizer ids.</param>
@@ -114,8 +114,8 @@ public sealed class VocabularyMap
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Signature);
         writer.Write(Version);
-        writer.Write(_sourceIds.Length);
-        foreach (var id in _sourceIds)
+        writer.Write(sourceIds.Length);
+        foreach (var id in sourceIds)
         {
             writer.Write(id);
         }

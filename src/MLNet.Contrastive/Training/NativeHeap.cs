@@ -10,17 +10,17 @@ namespace MLNet.Contrastive.Training;
 /// </summary>
 internal static class NativeHeap
 {
-    private static bool s_unavailable = !OperatingSystem.IsLinux();
-    private static long s_calls;
+    private static bool unavailable = !OperatingSystem.IsLinux();
+    private static long calls;
 
     /// <summary>Gets how many times <see cref="Trim"/> was called in this process (for tests).</summary>
-    internal static long Calls => Interlocked.Read(ref s_calls);
+    internal static long Calls => Interlocked.Read(ref calls);
 
     /// <summary>Releases free heap pages; returns silently where <c>malloc_trim</c> does not exist.</summary>
     internal static void Trim()
     {
-        Interlocked.Increment(ref s_calls);
-        if (s_unavailable)
+        Interlocked.Increment(ref calls);
+        if (unavailable)
         {
             return;
         }
@@ -31,7 +31,7 @@ internal static class NativeHeap
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
-            s_unavailable = true;
+            unavailable = true;
         }
     }
 

@@ -106,11 +106,11 @@ internal sealed class TrainableParameters
             return true;
         }
 
-        const string LayerPrefix = "encoder.layer.";
-        if (frozenLayers > 0 && name.StartsWith(LayerPrefix, StringComparison.Ordinal))
+        const string layerPrefix = "encoder.layer.";
+        if (frozenLayers > 0 && name.StartsWith(layerPrefix, StringComparison.Ordinal))
         {
-            var end = name.IndexOf('.', LayerPrefix.Length);
-            return int.TryParse(name.AsSpan(LayerPrefix.Length, end - LayerPrefix.Length), out var layer) && layer < frozenLayers;
+            var end = name.IndexOf('.', layerPrefix.Length);
+            return int.TryParse(name.AsSpan(layerPrefix.Length, end - layerPrefix.Length), out var layer) && layer < frozenLayers;
         }
 
         return false;

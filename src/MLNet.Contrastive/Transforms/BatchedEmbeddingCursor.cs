@@ -17,62 +17,62 @@ namespace MLNet.Contrastive.Transforms;
 /// </remarks>
 internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
 {
-    private readonly BatchedEmbeddingDataView _view;
-    private readonly HashSet<int> _active;
-    private readonly int _inputCount;
-    private readonly int[] _activeOutputs;
-    private readonly DataViewRowCursor _input;
-    private readonly RowBlockBuffer? _rows;
-    private readonly ValueGetter<ReadOnlyMemory<char>>[] _textGetters;
-    private readonly float[][][] _embeddings; // [output][row in block][value]
-    private readonly Func<int> _slot;
-    private int _blockCount;
-    private int _blockIndex = -1;
-    private long _position = -1;
-    private bool _done;
-    private bool _disposed;
+    private readonly BatchedEmbeddingDataView view;
+    private readonly HashSet<int> active;
+    private readonly int inputCount;
+    private readonly int[] activeOutputs;
+    private readonly DataViewRowCursor input;
+    private readonly RowBlockBuffer? rows;
+    private readonly ValueGetter<ReadOnlyMemory<char>>[] textGetters;
+    private readonly float[][][] embeddings; // [output][row in block][value]
+    private readonly Func<int> slot;
+    private int blockCount;
+    private int blockIndex = -1;
+    private long position = -1;
+    private bool done;
+    private bool disposed;
 
     internal BatchedEmbeddingCursor(BatchedEmbeddingDataView view, HashSet<int> active)
     {
-        _view = view;
-        _active = active;
+        this.view = view;
+        this.active = active;
         var input = view.Input;
-        _inputCount = input.Schema.Count;
+        inputCount = input.Schema.Count;
         var outputs = view.InputIndices.Length;
-        _activeOutputs = Enumerable.Range(0, outputs).Where(i => active.Contains(_inputCount + i)).ToArray();
-        _embeddings = new float[outputs][][];
-        _textGetters = new ValueGetter<ReadOnlyMemory<char>>[outputs];
+        activeOutputs = Enumerable.Range(0, outputs).Where(i => active.Contains(inputCount + i)).ToArray();
+        embeddings = new float[outputs][][];
+        textGetters = new ValueGetter<ReadOnlyMemory<char>>[outputs];
         var passThrough = input.Schema.Where(c => active.Contains(c.Index)).ToArray();
-        var texts = _activeOutputs.Select(i => input.Schema[view.InputIndices[i]]);
-        _input = input.GetRowCursor(passThrough.Concat(texts).Distinct());
-        _slot = () => _blockIndex >= 0 && _blockIndex < _blockCount
-            ? _blockIndex
+        var texts = activeOutputs.Select(i => input.Schema[view.InputIndices[i]]);
+        this.input = input.GetRowCursor(passThrough.Concat(texts).Distinct());
+        slot = () => blockIndex >= 0 && blockIndex < blockCount
+            ? blockIndex
             : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only while it returns true).");
-        if (_activeOutputs.Length > 0)
+        if (activeOutputs.Length > 0)
         {
-            foreach (var i in _activeOutputs)
+            foreach (var i in activeOutputs)
             {
-                _textGetters[i] = _input.GetGetter<ReadOnlyMemory<char>>(input.Schema[view.InputIndices[i]]);
+                textGetters[i] = this.input.GetGetter<ReadOnlyMemory<char>>(input.Schema[view.InputIndices[i]]);
             }
 
-            _rows = new RowBlockBuffer(_input, passThrough, view.Parent.ReadAheadRows);
+            rows = new RowBlockBuffer(this.input, passThrough, view.Parent.ReadAheadRows);
         }
     }
 
     /// <inheritdoc />
-    public override DataViewSchema Schema => _view.Schema;
+    public override DataViewSchema Schema => view.Schema;
 
     /// <inheritdoc />
-    public override long Position => _rows is null ? _input.Position : _position;
+    public override long Position => rows is null ? input.Position : position;
 
     /// <inheritdoc />
-    public override long Batch => _input.Batch;
+    public override long Batch => input.Batch;
 
     /// <inheritdoc />
-    public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
+    public override bool IsColumnActive(DataViewSchema.Column column) => active.Contains(column.Index);
 
     /// <inheritdoc />
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _rows is null ? _input.GetIdGetter() : _rows.GetIdGetter(_slot);
+    public override ValueGetter<DataViewRowId> GetIdGetter() => rows is null ? input.GetIdGetter() : rows.GetIdGetter(slot);
 
     /// <inheritdoc />
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -82,10 +82,10 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
             throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' was not requested when the cursor was created.");
         }
 
-        if (column.Index < _inputCount)
+        if (column.Index < inputCount)
         {
-            var inputColumn = _view.Input.Schema[column.Index];
-            return _rows is null ? _input.GetGetter<TValue>(inputColumn) : _rows.GetGetter<TValue>(inputColumn, _slot);
+            var inputColumn = view.Input.Schema[column.Index];
+            return rows is null ? input.GetGetter<TValue>(inputColumn) : rows.GetGetter<TValue>(inputColumn, slot);
         }
 
         if (typeof(TValue) != typeof(VBuffer<float>))
@@ -94,79 +94,79 @@ internal sealed class BatchedEmbeddingCursor : DataViewRowCursor
                 $"Column '{column.Name}' holds {column.Type}: ask for a getter of VBuffer<Single>, not {typeof(TValue).Name}.");
         }
 
-        var output = column.Index - _inputCount;
-        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => EmbeddingRowMapper.CopyTo(_embeddings[output][_slot()], ref dst);
+        var output = column.Index - inputCount;
+        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => EmbeddingRowMapper.CopyTo(embeddings[output][slot()], ref dst);
         return (ValueGetter<TValue>)(Delegate)getter;
     }
 
     /// <inheritdoc />
     public override bool MoveNext()
     {
-        if (_done)
+        if (done)
         {
             return false;
         }
 
-        if (_rows is null)
+        if (rows is null)
         {
-            _done = !_input.MoveNext();
-            return !_done;
+            done = !input.MoveNext();
+            return !done;
         }
 
-        if (++_blockIndex >= _blockCount && !ReadBlock())
+        if (++blockIndex >= blockCount && !ReadBlock())
         {
-            _done = true;
-            _blockIndex = -1;
+            done = true;
+            blockIndex = -1;
             return false;
         }
 
-        _position++;
+        position++;
         return true;
     }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (!_disposed && disposing)
+        if (!disposed && disposing)
         {
-            _input.Dispose();
+            input.Dispose();
         }
 
-        _disposed = true;
-        _done = true;
-        _blockIndex = -1;
+        disposed = true;
+        done = true;
+        blockIndex = -1;
         base.Dispose(disposing);
     }
 
     // Reads up to ReadAheadRows rows of the input, buffers them, and encodes their texts; false at the end of the input.
     private bool ReadBlock()
     {
-        var size = _view.Parent.ReadAheadRows;
-        var texts = _activeOutputs.Select(_ => new List<string>(size)).ToArray();
+        var size = view.Parent.ReadAheadRows;
+        var texts = activeOutputs.Select(_ => new List<string>(size)).ToArray();
         var value = default(ReadOnlyMemory<char>);
         var count = 0;
-        while (count < size && _input.MoveNext())
+        while (count < size && input.MoveNext())
         {
-            _rows!.Capture(count);
-            for (var k = 0; k < _activeOutputs.Length; k++)
+            rows!.Capture(count);
+            for (var k = 0; k < activeOutputs.Length; k++)
             {
-                _textGetters[_activeOutputs[k]](ref value);
+                textGetters[activeOutputs[k]](ref value);
                 texts[k].Add(value.ToString());
             }
 
             count++;
         }
 
-        _blockCount = count;
-        _blockIndex = 0;
+        blockCount = count;
+        blockIndex = 0;
         if (count == 0)
         {
             return false;
         }
 
-        for (var k = 0; k < _activeOutputs.Length; k++)
+        for (var k = 0; k < activeOutputs.Length; k++)
         {
-            _embeddings[_activeOutputs[k]] = _view.Parent.Encode(texts[k], _activeOutputs[k]);
+            embeddings[activeOutputs[k]] = view.Parent.Encode(texts[k], activeOutputs[k]);
         }
 
         return true;

@@ -1,6 +1,5 @@
-using MLNet.Contrastive.Transforms;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
+using MLNet.Contrastive.Transforms;
 
 namespace Microsoft.ML;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNet.Contrastive.Encoders;
 
 namespace MLNet.Contrastive.Transforms;
 
@@ -27,18 +26,18 @@ namespace MLNet.Contrastive.Transforms;
 /// </remarks>
 public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbeddingTransformer>
 {
-    private readonly IHost _host;
-    private readonly ContrastiveEmbeddingOptions _options;
-    private readonly InputOutputColumnPair[] _columns;
+    private readonly IHost host;
+    private readonly ContrastiveEmbeddingOptions options;
+    private readonly InputOutputColumnPair[] columns;
 
     internal ContrastiveEmbeddingEstimator(IHostEnvironment env, ContrastiveEmbeddingOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidator.Validate(options);
-        _host = env.Register(nameof(ContrastiveEmbeddingEstimator));
-        _options = OptionsValidator.Copy(options);
-        _columns = _options.Columns!;
+        host = env.Register(nameof(ContrastiveEmbeddingEstimator));
+        this.options = OptionsValidator.Copy(options);
+        columns = this.options.Columns!;
     }
 
     /// <summary>Checks the input schema and returns the output schema: the input plus one known-size Single vector per output column.</summary>
@@ -51,7 +50,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         ArgumentNullException.ThrowIfNull(inputSchema);
         CheckSchema(inputSchema);
         var result = inputSchema.ToDictionary(c => c.Name);
-        foreach (var pair in _columns)
+        foreach (var pair in columns)
         {
             result[pair.OutputColumnName] = new SchemaShape.Column(
                 pair.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
@@ -72,17 +71,17 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckSchema(SchemaShape.Create(input.Schema));
-        if (_options.ValidationData is { } validationData)
+        if (options.ValidationData is { } validationData)
         {
             CheckSchema(SchemaShape.Create(validationData.Schema), "validation data's ");
         }
 
-        var cancellation = _options.CancellationToken;
-        var seed = _options.Seed ?? (_host as IHostEnvironmentInternal)?.Seed ?? 0;
-        using var channel = _host.Start("Training contrastive embedding");
-        using var progressChannel = _host.StartProgressChannel("Contrastive embedding training");
-        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(_options, seed);
-        if (_options.Tokenizer is not null && pretrained is null)
+        var cancellation = options.CancellationToken;
+        var seed = options.Seed ?? (host as IHostEnvironmentInternal)?.Seed ?? 0;
+        using var channel = host.Start("Training contrastive embedding");
+        using var progressChannel = host.StartProgressChannel("Contrastive embedding training");
+        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(options, seed);
+        if (options.Tokenizer is not null && pretrained is null)
         {
             channel.Warning(
                 "The model is trained with a Tokenizer instance, so it will transform but cannot be saved (mlContext.Model.Save throws NotSupportedException). To get a savable model, set VocabularyPath to the tokenizer's vocab.txt (BERT WordPiece) instead of Tokenizer, or leave both null for the built-in cl100k_base.");
@@ -92,11 +91,11 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         TokenizedTrainingData? validation;
         try
         {
-            training = TrainingDataReader.Read(_host, input, _options, tokenizer, cancellation);
-            validation = _options.ValidationData is { } v ? TrainingDataReader.Read(_host, v, _options, tokenizer, cancellation, TrainingDataReader.ValidationDataName) : null;
-            if (training.Examples.Count < 2 && _options.Epochs > 0)
+            training = TrainingDataReader.Read(host, input, options, tokenizer, cancellation);
+            validation = options.ValidationData is { } v ? TrainingDataReader.Read(host, v, options, tokenizer, cancellation, TrainingDataReader.ValidationDataName) : null;
+            if (training.Examples.Count < 2 && options.Epochs > 0)
             {
-                throw _host.Except(
+                throw host.Except(
                     $"The training data has {training.Examples.Count} row; at least 2 are needed (each row's negatives are the other rows of its batch).");
             }
         }
@@ -121,42 +120,42 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             last = progress;
             progressChannel.Checkpoint(progress.Loss, progress.ExamplesPerSecond, progress.Step, progress.TotalSteps);
             channel.Trace($"Step {progress.Step}/{progress.TotalSteps} (epoch {progress.Epoch}): loss {progress.Loss:0.0000}, {progress.ExamplesPerSecond:0.0} examples/s, {progress.EstimatedRemaining:hh\\:mm\\:ss} left.");
-            _options.Progress?.Report(progress);
+            options.Progress?.Report(progress);
         }
 
         void CheckAlive()
         {
             cancellation.ThrowIfCancellationRequested();
-            _host.CheckAlive();
+            host.CheckAlive();
         }
 
-        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, _options, seed, Report, CheckAlive, cancellation);
+        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, options, seed, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(_host, model, _columns, OptionsValidator.ColumnPrefixes(_options))
+        return new ContrastiveEmbeddingTransformer(host, model, columns, OptionsValidator.ColumnPrefixes(options))
         {
-            TrainingSummary = summary, TransformBatchSize = _options.TransformBatchSize,
-            ModelCard = ModelCardBuilder.Create(_options, model, summary),
+            TrainingSummary = summary, TransformBatchSize = options.TransformBatchSize,
+            ModelCard = ModelCardBuilder.Create(options, model, summary),
         };
     }
 
     // rolePrefix tells whose schema it is ("validation data's "), so an error cannot be read as the training data's.
     private void CheckSchema(SchemaShape schema, string rolePrefix = "")
     {
-        ColumnChecks.RequireText(_host, schema, rolePrefix + "anchor", _options.AnchorColumnName);
-        ColumnChecks.RequireText(_host, schema, rolePrefix + "positive", _options.PositiveColumnName);
-        foreach (var negative in _options.NegativeColumnNames)
+        ColumnChecks.RequireText(host, schema, rolePrefix + "anchor", options.AnchorColumnName);
+        ColumnChecks.RequireText(host, schema, rolePrefix + "positive", options.PositiveColumnName);
+        foreach (var negative in options.NegativeColumnNames)
         {
-            ColumnChecks.RequireText(_host, schema, rolePrefix + "negative", negative);
+            ColumnChecks.RequireText(host, schema, rolePrefix + "negative", negative);
         }
 
-        if (_options.GroupColumnName is { } group)
+        if (options.GroupColumnName is { } group)
         {
-            ColumnChecks.RequireGroup(_host, schema, group, rolePrefix + "group");
+            ColumnChecks.RequireGroup(host, schema, group, rolePrefix + "group");
         }
 
-        foreach (var pair in _columns)
+        foreach (var pair in columns)
         {
-            ColumnChecks.RequireText(_host, schema, rolePrefix + "input", pair.InputColumnName);
+            ColumnChecks.RequireText(host, schema, rolePrefix + "input", pair.InputColumnName);
         }
     }
 }

@@ -35,34 +35,34 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     internal const int DefaultTransformBatchSize = 64;
     internal const string ModelCardStreamName = "ModelCard.json";
 
-    private readonly EmbeddingModel _model;
-    private readonly InputOutputColumnPair[] _columns;
-    private readonly string[] _prefixes;
-    private readonly object _gate = new();
-    private int _transformBatchSize = DefaultTransformBatchSize;
-    private bool _disposed;
+    private readonly EmbeddingModel model;
+    private readonly InputOutputColumnPair[] columns;
+    private readonly string[] prefixes;
+    private readonly object gate = new();
+    private int transformBatchSize = DefaultTransformBatchSize;
+    private bool disposed;
 
     internal ContrastiveEmbeddingTransformer(IHostEnvironment env, EmbeddingModel model, IEnumerable<InputOutputColumnPair> columns, IReadOnlyList<string> prefixes)
         : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(ContrastiveEmbeddingTransformer)))
     {
-        _model = model;
-        _columns = columns.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray();
-        _prefixes = prefixes.ToArray();
-        Contracts.Check(_prefixes.Length == _columns.Length, "one prefix per column pair");
+        this.model = model;
+        this.columns = columns.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray();
+        this.prefixes = prefixes.ToArray();
+        Contracts.Check(this.prefixes.Length == this.columns.Length, "one prefix per column pair");
         OutputType = new VectorDataViewType(NumberDataViewType.Single, model.Dimension);
     }
 
     /// <summary>Gets the size of the embeddings.</summary>
-    public int Dimension => _model.Dimension;
+    public int Dimension => model.Dimension;
 
     /// <summary>Gets the (output, input) column pairs this transformer embeds.</summary>
-    public IReadOnlyList<InputOutputColumnPair> ColumnPairs => _columns;
+    public IReadOnlyList<InputOutputColumnPair> ColumnPairs => columns;
 
     /// <summary>
     /// Gets the text put before the input of each column pair (same order as <see cref="ColumnPairs"/>): the query
     /// prefix for query columns, the document prefix for the others, empty for none.
     /// </summary>
-    public IReadOnlyList<string> ColumnPrefixes => _prefixes;
+    public IReadOnlyList<string> ColumnPrefixes => prefixes;
 
     /// <summary>Gets the type of every output column: <c>Vector&lt;Single, <see cref="Dimension"/>&gt;</c>.</summary>
     public VectorDataViewType OutputType { get; }
@@ -83,18 +83,18 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     /// </summary>
     public int TransformBatchSize
     {
-        get => _transformBatchSize;
+        get => transformBatchSize;
 
         // Set by Fit and Load; tests change it to exercise batching.
         internal set
         {
-            _transformBatchSize = value;
+            transformBatchSize = value;
             ReadAheadRows = Math.Max(ReadAheadRows, value);
         }
     }
 
     /// <summary>Gets the model (for benchmarks that compare the transform with the raw model).</summary>
-    internal EmbeddingModel Model => _model;
+    internal EmbeddingModel Model => model;
 
     /// <summary>Gets how many times the model was called (each call encodes a batch); for tests.</summary>
     internal int EncodeCalls { get; private set; }
@@ -118,13 +118,13 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     /// used by the embedding generator.</summary>
     internal float[][] EncodeCountingTokens(IReadOnlyList<string> texts, int column, CancellationToken cancellationToken, out long tokenCount)
     {
-        var prefix = _prefixes[column];
+        var prefix = prefixes[column];
         var input = prefix.Length == 0 ? texts : texts.Select(t => prefix + t).ToArray();
-        lock (_gate)
+        lock (gate)
         {
             EncodeCalls++;
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _model.EncodeCountingTokens(input, TransformBatchSize, cancellationToken, out tokenCount);
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return model.EncodeCountingTokens(input, TransformBatchSize, cancellationToken, out tokenCount);
         }
     }
 
@@ -143,10 +143,10 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public void ExportToOnnx(string path)
     {
-        lock (_gate)
+        lock (gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _model.ExportToOnnx(path);
+            ObjectDisposedException.ThrowIf(disposed, this);
+            model.ExportToOnnx(path);
         }
     }
 
@@ -158,22 +158,22 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     /// <exception cref="ObjectDisposedException">The transformer was disposed.</exception>
     public void ExportToOnnx(Stream stream)
     {
-        lock (_gate)
+        lock (gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _model.ExportToOnnx(stream);
+            ObjectDisposedException.ThrowIf(disposed, this);
+            model.ExportToOnnx(stream);
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_disposed)
+            if (!disposed)
             {
-                _disposed = true;
-                _model.Dispose();
+                disposed = true;
+                model.Dispose();
             }
         }
     }
@@ -193,29 +193,29 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
 
         // int32: number of column pairs; per pair: int32 string id of output name, int32 string id of input name
         // int32: dimension. Since 1.2: int32 transform batch size. Binary stream "EmbeddingModel": the EmbeddingModel's own format.
-        ctx.Writer.Write(_columns.Length);
-        foreach (var pair in _columns)
+        ctx.Writer.Write(columns.Length);
+        foreach (var pair in columns)
         {
             ctx.SaveNonEmptyString(pair.OutputColumnName);
             ctx.SaveNonEmptyString(pair.InputColumnName);
         }
 
-        ctx.Writer.Write(_model.Dimension);
+        ctx.Writer.Write(model.Dimension);
 
         // Since 1.2: per pair, int32 string id of its prefix (-1 for none).
-        foreach (var prefix in _prefixes)
+        foreach (var prefix in prefixes)
         {
             ctx.SaveStringOrNull(prefix.Length == 0 ? null : prefix);
         }
         // Since 1.2, after the prefixes: the transform batch size.
         ctx.Writer.Write(TransformBatchSize);
-        lock (_gate)
+        lock (gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(disposed, this);
             ctx.SaveBinaryStream(ModelStreamName, writer =>
             {
                 writer.Flush();
-                _model.Save(writer.BaseStream);
+                model.Save(writer.BaseStream);
             });
         }
 

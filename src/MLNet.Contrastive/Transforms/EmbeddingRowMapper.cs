@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 
 namespace MLNet.Contrastive.Transforms;
 
@@ -10,33 +9,33 @@ namespace MLNet.Contrastive.Transforms;
 /// </summary>
 internal sealed class EmbeddingRowMapper : RowToRowTransformerBase.MapperBase
 {
-    private readonly ContrastiveEmbeddingTransformer _owner;
-    private readonly int[] _inputIndices;
+    private readonly ContrastiveEmbeddingTransformer owner;
+    private readonly int[] inputIndices;
 
     internal EmbeddingRowMapper(ContrastiveEmbeddingTransformer parent, DataViewSchema inputSchema)
         : base(parent.Host.Register(nameof(EmbeddingRowMapper)), inputSchema, parent)
     {
-        _owner = parent;
+        owner = parent;
         var pairs = parent.ColumnPairs;
-        _inputIndices = new int[pairs.Count];
+        inputIndices = new int[pairs.Count];
         for (var i = 0; i < pairs.Count; i++)
         {
             ColumnChecks.RequireText(Host, inputSchema, "input", pairs[i].InputColumnName);
-            _inputIndices[i] = inputSchema[pairs[i].InputColumnName].Index;
+            inputIndices[i] = inputSchema[pairs[i].InputColumnName].Index;
         }
     }
 
     /// <inheritdoc />
     protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() =>
-        _owner.ColumnPairs
-            .Select(p => new DataViewSchema.DetachedColumn(p.OutputColumnName, _owner.OutputType))
+        owner.ColumnPairs
+            .Select(p => new DataViewSchema.DetachedColumn(p.OutputColumnName, owner.OutputType))
             .ToArray();
 
     /// <inheritdoc />
     protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
     {
         disposer = null!;
-        var textGetter = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[_inputIndices[iinfo]]);
+        var textGetter = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[inputIndices[iinfo]]);
         var text = default(ReadOnlyMemory<char>);
         var cachedPosition = -1L;
         float[] cached = Array.Empty<float>();
@@ -45,7 +44,7 @@ internal sealed class EmbeddingRowMapper : RowToRowTransformerBase.MapperBase
             if (input.Position != cachedPosition)
             {
                 textGetter(ref text);
-                cached = _owner.Encode(new[] { text.ToString() }, iinfo)[0];
+                cached = owner.Encode(new[] { text.ToString() }, iinfo)[0];
                 cachedPosition = input.Position;
             }
 
@@ -58,11 +57,11 @@ internal sealed class EmbeddingRowMapper : RowToRowTransformerBase.MapperBase
     protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
     {
         var active = new bool[InputSchema.Count];
-        for (var i = 0; i < _inputIndices.Length; i++)
+        for (var i = 0; i < inputIndices.Length; i++)
         {
             if (activeOutput(i))
             {
-                active[_inputIndices[i]] = true;
+                active[inputIndices[i]] = true;
             }
         }
 
@@ -70,7 +69,7 @@ internal sealed class EmbeddingRowMapper : RowToRowTransformerBase.MapperBase
     }
 
     /// <inheritdoc />
-    protected override void SaveModel(ModelSaveContext ctx) => _owner.SaveTo(ctx);
+    protected override void SaveModel(ModelSaveContext ctx) => owner.SaveTo(ctx);
 
     /// <summary>Copies <paramref name="values"/> into a dense <see cref="VBuffer{T}"/>, reusing its buffer.</summary>
     internal static void CopyTo(float[] values, ref VBuffer<float> dst)

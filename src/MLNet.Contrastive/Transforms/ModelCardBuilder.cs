@@ -18,7 +18,10 @@ internal static class ModelCardBuilder
     private static string BaseModel(string? path)
     {
         if (path is null)
+        {
             return ModelCard.FromScratch;
+        }
+
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         string name = File.Exists(full) && Path.GetDirectoryName(full) is { } folder && Path.GetFileName(folder) is { Length: > 0 } folderName
             ? $"{folderName}/{Path.GetFileName(full)}"

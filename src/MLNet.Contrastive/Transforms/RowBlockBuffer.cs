@@ -14,33 +14,33 @@ namespace MLNet.Contrastive.Transforms;
 /// </remarks>
 internal sealed class RowBlockBuffer
 {
-    private readonly Column?[] _columns;
-    private readonly ValueGetter<DataViewRowId> _idGetter;
-    private DataViewRowId[] _ids;
+    private readonly Column?[] columns;
+    private readonly ValueGetter<DataViewRowId> idGetter;
+    private DataViewRowId[] ids;
 
     /// <summary>Initializes a new instance of the <see cref="RowBlockBuffer"/> class for the active columns of <paramref name="input"/>.</summary>
     internal RowBlockBuffer(DataViewRowCursor input, IEnumerable<DataViewSchema.Column> columns, int capacity)
     {
-        _columns = new Column?[input.Schema.Count];
+        this.columns = new Column?[input.Schema.Count];
         foreach (var column in columns)
         {
-            _columns[column.Index] = Column.Create(input, column, capacity);
+            this.columns[column.Index] = Column.Create(input, column, capacity);
         }
 
-        _idGetter = input.GetIdGetter();
-        _ids = new DataViewRowId[capacity];
+        idGetter = input.GetIdGetter();
+        ids = new DataViewRowId[capacity];
     }
 
     /// <summary>Copies the current row of the input cursor into slot <paramref name="slot"/>.</summary>
     internal void Capture(int slot)
     {
-        if (slot >= _ids.Length)
+        if (slot >= ids.Length)
         {
-            Array.Resize(ref _ids, slot + 1);
+            Array.Resize(ref ids, slot + 1);
         }
 
-        _idGetter(ref _ids[slot]);
-        foreach (var column in _columns)
+        idGetter(ref ids[slot]);
+        foreach (var column in columns)
         {
             column?.Capture(slot);
         }
@@ -49,14 +49,14 @@ internal sealed class RowBlockBuffer
     /// <summary>A getter of column <paramref name="column"/> that reads the slot <paramref name="slot"/> returns.</summary>
     internal ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column, Func<int> slot)
     {
-        var buffered = _columns[column.Index] ?? throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' is not buffered.");
+        var buffered = columns[column.Index] ?? throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' is not buffered.");
         return buffered as Column<TValue> is { } typed
             ? typed.Getter(slot)
             : throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}: ask for a getter of {column.Type.RawType.Name}, not {typeof(TValue).Name}.");
     }
 
     /// <summary>A getter of the row ids of the slots <paramref name="slot"/> returns.</summary>
-    internal ValueGetter<DataViewRowId> GetIdGetter(Func<int> slot) => (ref DataViewRowId value) => value = _ids[slot()];
+    internal ValueGetter<DataViewRowId> GetIdGetter(Func<int> slot) => (ref DataViewRowId value) => value = ids[slot()];
 
     private abstract class Column
     {
@@ -80,60 +80,60 @@ internal sealed class RowBlockBuffer
 
     private sealed class ValueColumn<T>(DataViewRowCursor input, DataViewSchema.Column column, int capacity) : Column<T>
     {
-        private readonly ValueGetter<T> _source = input.GetGetter<T>(column);
-        private T[] _values = new T[capacity];
+        private readonly ValueGetter<T> source = input.GetGetter<T>(column);
+        private T[] values = new T[capacity];
 
         internal override void Capture(int slot)
         {
-            if (slot >= _values.Length)
+            if (slot >= values.Length)
             {
-                Array.Resize(ref _values, slot + 1);
+                Array.Resize(ref values, slot + 1);
             }
 
-            _source(ref _values[slot]);
+            source(ref values[slot]);
         }
 
-        internal override ValueGetter<T> Getter(Func<int> slot) => (ref T value) => value = _values[slot()];
+        internal override ValueGetter<T> Getter(Func<int> slot) => (ref T value) => value = values[slot()];
     }
 
     private sealed class TextColumn(DataViewRowCursor input, DataViewSchema.Column column, int capacity) : Column<ReadOnlyMemory<char>>
     {
-        private readonly ValueGetter<ReadOnlyMemory<char>> _source = input.GetGetter<ReadOnlyMemory<char>>(column);
-        private ReadOnlyMemory<char>[] _values = new ReadOnlyMemory<char>[capacity];
-        private ReadOnlyMemory<char> _current;
+        private readonly ValueGetter<ReadOnlyMemory<char>> source = input.GetGetter<ReadOnlyMemory<char>>(column);
+        private ReadOnlyMemory<char>[] values = new ReadOnlyMemory<char>[capacity];
+        private ReadOnlyMemory<char> current;
 
         internal override void Capture(int slot)
         {
-            if (slot >= _values.Length)
+            if (slot >= values.Length)
             {
-                Array.Resize(ref _values, slot + 1);
+                Array.Resize(ref values, slot + 1);
             }
 
             // The input may hand out memory of a buffer it reuses for the next row: keep a copy.
-            _source(ref _current);
-            _values[slot] = _current.Length == 0 ? ReadOnlyMemory<char>.Empty : _current.ToString().AsMemory();
+            source(ref current);
+            values[slot] = current.Length == 0 ? ReadOnlyMemory<char>.Empty : current.ToString().AsMemory();
         }
 
-        internal override ValueGetter<ReadOnlyMemory<char>> Getter(Func<int> slot) => (ref ReadOnlyMemory<char> value) => value = _values[slot()];
+        internal override ValueGetter<ReadOnlyMemory<char>> Getter(Func<int> slot) => (ref ReadOnlyMemory<char> value) => value = values[slot()];
     }
 
     private sealed class VectorColumn<T>(DataViewRowCursor input, DataViewSchema.Column column, int capacity) : Column<VBuffer<T>>
     {
-        private readonly ValueGetter<VBuffer<T>> _source = input.GetGetter<VBuffer<T>>(column);
-        private VBuffer<T>[] _values = new VBuffer<T>[capacity];
-        private VBuffer<T> _current;
+        private readonly ValueGetter<VBuffer<T>> source = input.GetGetter<VBuffer<T>>(column);
+        private VBuffer<T>[] values = new VBuffer<T>[capacity];
+        private VBuffer<T> current;
 
         internal override void Capture(int slot)
         {
-            if (slot >= _values.Length)
+            if (slot >= values.Length)
             {
-                Array.Resize(ref _values, slot + 1);
+                Array.Resize(ref values, slot + 1);
             }
 
-            _source(ref _current);
-            _current.CopyTo(ref _values[slot]);
+            source(ref current);
+            current.CopyTo(ref values[slot]);
         }
 
-        internal override ValueGetter<VBuffer<T>> Getter(Func<int> slot) => (ref VBuffer<T> value) => _values[slot()].CopyTo(ref value);
+        internal override ValueGetter<VBuffer<T>> Getter(Func<int> slot) => (ref VBuffer<T> value) => values[slot()].CopyTo(ref value);
     }
 }

@@ -8,13 +8,13 @@ namespace MLNet.Contrastive.Tests.Encoders;
 [TestClass]
 public sealed class OnnxImportTests
 {
-    private static ModelProto _miniLm = null!;
+    private static ModelProto miniLm = null!;
 
     [ClassInitialize]
     public static void Parse(TestContext context)
     {
         _ = context;
-        _miniLm = ModelProto.Parser.ParseFrom(PretrainedResources.Onnx(PretrainedResources.MiniLM));
+        miniLm = ModelProto.Parser.ParseFrom(PretrainedResources.Onnx(PretrainedResources.MiniLM));
     }
 
     [TestMethod]
@@ -37,7 +37,7 @@ public sealed class OnnxImportTests
     public void Read_AnonymousMatMulWeight_StoredTransposedUnderItsBiasName()
     {
         // In MiniLM the layer-0 query weight is the initializer read by the MatMul whose output is added to the query bias.
-        var graph = _miniLm.Graph;
+        var graph = miniLm.Graph;
         var add = graph.Node.Single(n => n.OpType == "Add" && n.Input.Contains("encoder.layer.0.attention.self.query.bias"));
         var matMul = graph.Node.Single(n => n.Output.Contains(add.Input.Single(i => i != "encoder.layer.0.attention.self.query.bias")));
         var stored = graph.Initializer.Single(t => t.Name == matMul.Input[1]);
@@ -153,7 +153,7 @@ public sealed class OnnxImportTests
 
     private static InvalidDataException ReadDamaged(Action<ModelProto> damage)
     {
-        var copy = _miniLm.Clone();
+        var copy = miniLm.Clone();
         damage(copy);
         return Assert.ThrowsExactly<InvalidDataException>(() =>
         {

@@ -37,7 +37,9 @@ public sealed class CosineIndexTests
             CollectionAssert.AreEqual(expected.Select(x => x.Index).ToList(), hits.Select(h => h.Index).ToList(), $"density {density}");
             // float32 accumulation versus double: 1e-5 is ample for 64 terms of size <= 1.
             for (int r = 0; r < 5; r++)
+            {
                 Assert.AreEqual(expected[r].Score, hits[r].Score, 1e-5);
+            }
         }
     }
 

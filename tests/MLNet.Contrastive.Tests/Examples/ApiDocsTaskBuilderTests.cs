@@ -8,13 +8,13 @@ public sealed class ApiDocsTaskBuilderTests
 {
     private const string HashSummary = "Returns the hash code for this instance.";
     private const int GeneratedTypes = 20;
-    private static string _folder = "";
+    private static string folder = "";
 
     [ClassInitialize]
     public static void WriteXml(TestContext _)
     {
-        _folder = Path.Combine(Path.GetTempPath(), "mlnet-contrastive-apidocs-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        folder = Path.Combine(Path.GetTempPath(), "mlnet-contrastive-apidocs-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
         var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><doc><assembly><name>Demo</name></assembly><members>");
         xml.Append("""
             <member name="T:Demo.Collections.Box`1">
@@ -55,13 +55,13 @@ public sealed class ApiDocsTaskBuilderTests
                 """);
         }
         xml.Append("</members></doc>");
-        File.WriteAllText(Path.Combine(_folder, "Demo.xml"), xml.ToString());
+        File.WriteAllText(Path.Combine(folder, "Demo.xml"), xml.ToString());
     }
 
     [ClassCleanup]
-    public static void DeleteXml() => Directory.Delete(_folder, recursive: true);
+    public static void DeleteXml() => Directory.Delete(folder, recursive: true);
 
-    private static IReadOnlyList<ApiMember> Members() => ApiDocsReader.ReadMembers([Path.Combine(_folder, "Demo.xml")]);
+    private static IReadOnlyList<ApiMember> Members() => ApiDocsReader.ReadMembers([Path.Combine(folder, "Demo.xml")]);
 
     private static ApiMember Member(string docId) => Members().Single(m => m.DocId == docId);
 
@@ -97,7 +97,7 @@ public sealed class ApiDocsTaskBuilderTests
     [TestMethod]
     public void Build_IdenticalSummariesShareOneGroup_AndTestQueryHasAllTheirDocuments()
     {
-        var task = ApiDocsTaskBuilder.Build(new ApiDocsTaskOptions { XmlDocsFolder = _folder, TestFraction = 0.3, Seed = 7 });
+        var task = ApiDocsTaskBuilder.Build(new ApiDocsTaskOptions { XmlDocsFolder = folder, TestFraction = 0.3, Seed = 7 });
 
         // In training, anchor text and group id correspond one to one.
         var groupsByAnchor = task.TrainPairs.GroupBy(p => p.Anchor).ToDictionary(g => g.Key, g => g.Select(p => p.Group).Distinct().ToList());

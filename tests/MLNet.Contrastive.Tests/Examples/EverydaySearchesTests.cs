@@ -23,7 +23,9 @@ public sealed class EverydaySearchesTests
             string[] names = search.Answer.Replace("*", "", StringComparison.Ordinal).Replace(" of a collection", "", StringComparison.Ordinal)
                 .Split(" / ").Select(n => n[(n.LastIndexOf('.') + 1)..]).ToArray();
             foreach (var document in right)
+            {
                 Assert.IsTrue(names.Any(n => document.Contains("." + n, StringComparison.Ordinal)), $"'{document}' answers '{search.Query}'?");
+            }
         }
     }
 

@@ -137,7 +137,9 @@ public sealed class QuickStartCommandLineTests
             {
                 lines.Add($"question {a}\tanswer {a}");
                 if (a < 10)
+                {
                     lines.Add($"question {a}\tsecond answer {a}");
+                }
             }
 
             File.WriteAllLines(path, lines);

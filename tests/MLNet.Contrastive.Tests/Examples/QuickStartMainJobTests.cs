@@ -8,61 +8,65 @@ namespace MLNet.Contrastive.Tests.Examples;
 [TestClass]
 public sealed class QuickStartMainJobTests
 {
-    private static string s_directory = "";
-    private static QuickStartResult s_result = null!;
-    private static string s_output = "";
+    private static string directory = "";
+    private static QuickStartResult result = null!;
+    private static string output = "";
 
     [ClassInitialize]
     public static void RunReducedMainJob(TestContext context)
     {
-        s_directory = Directory.CreateTempSubdirectory("quickstart-main-").FullName;
+        directory = Directory.CreateTempSubdirectory("quickstart-main-").FullName;
         var options = CommandLine.Parse(["--max-members", "1000", "--epochs", "1", "--finetune-pairs", "64", "--finetune-batch", "32",
-            "--finetune-chunk", "16", "--finetune-max-tokens", "24", "--output", Path.Combine(s_directory, "model.zip")])!;
+            "--finetune-chunk", "16", "--finetune-max-tokens", "24", "--output", Path.Combine(directory, "model.zip")])!;
         options.MaxSearchDocuments = 400;
         using var writer = new StringWriter();
-        s_result = QuickStartRunner.Run(options, writer);
-        s_output = writer.ToString();
+        result = QuickStartRunner.Run(options, writer);
+        QuickStartMainJobTests.output = writer.ToString();
     }
 
     [ClassCleanup]
-    public static void DeleteDirectory() => Directory.Delete(s_directory, recursive: true);
+    public static void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void MainJob_Reduced_ScoresFourModels_FineTunedFromMiniLmInTwoSteps()
     {
-        Assert.IsNotNull(s_result.FromScratchModel);
-        Assert.AreEqual(2, s_result.Training.Steps, "64 pairs in batches of 32");
-        Assert.AreNotEqual(s_result.Untrained.MrrAt10, s_result.Trained.MrrAt10, "fine-tuning changed the model");
-        Assert.AreEqual($"BERT checkpoint '{Path.GetFileName(ExampleData.MiniLmPackage.WriteFolder())}'", s_result.ModelCard!.BaseModel);
-        StringAssert.Contains(s_output, "off the shelf");
-        StringAssert.Contains(s_output, "fine-tuned");
+        Assert.IsNotNull(result.FromScratchModel);
+        Assert.AreEqual(2, result.Training.Steps, "64 pairs in batches of 32");
+        Assert.AreNotEqual(result.Untrained.MrrAt10, result.Trained.MrrAt10, "fine-tuning changed the model");
+        Assert.AreEqual($"BERT checkpoint '{Path.GetFileName(ExampleData.MiniLmPackage.WriteFolder())}'", result.ModelCard!.BaseModel);
+        StringAssert.Contains(QuickStartMainJobTests.output, "off the shelf");
+        StringAssert.Contains(QuickStartMainJobTests.output, "fine-tuned");
     }
 
     [TestMethod]
     public void MainJob_Reduced_SearchCorpus_HasEveryTestDocumentAndEveryAnswerTheTaskHolds()
     {
-        var corpus = s_result.SearchedCorpus!;
+        var corpus = result.SearchedCorpus!;
         Assert.AreEqual(corpus.Count, corpus.Distinct(StringComparer.Ordinal).Count());
-        Assert.IsTrue(s_result.Data.Test.Corpus.All(corpus.Contains), "every test document");
-        Assert.IsTrue(EverydaySearches.Answers(s_result.Data.SearchCorpus).All(corpus.Contains), "every right answer the task holds");
-        Assert.IsLessThan(s_result.Data.SearchCorpus.Count, corpus.Count, "a sample of the task's documents");
+        Assert.IsTrue(result.Data.Test.Corpus.All(corpus.Contains), "every test document");
+        Assert.IsTrue(EverydaySearches.Answers(result.Data.SearchCorpus).All(corpus.Contains), "every right answer the task holds");
+        Assert.IsLessThan(result.Data.SearchCorpus.Count, corpus.Count, "a sample of the task's documents");
     }
 
     [TestMethod]
     public void MainJob_Reduced_EverydaySearches_FourModelsOneCorpus_TheFineTunedScoreIsTheSavedModels()
     {
-        var scores = s_result.EverydaySearches!;
+        var scores = result.EverydaySearches!;
         CollectionAssert.AreEqual(new[] { "TF-IDF", "off the shelf", "from scratch", "fine-tuned" }, scores.Select(s => s.Model).ToArray());
-        var answerable = EverydaySearches.Answerable(s_result.SearchedCorpus!);
+        var answerable = EverydaySearches.Answerable(result.SearchedCorpus!);
         foreach (var score in scores)
+        {
             for (int q = 0; q < score.Ranks.Count; q++)
+            {
                 Assert.IsTrue(answerable[q] || score.Ranks[q] is null, $"{score.Model} finds an answer the corpus lacks");
+            }
+        }
 
         var mlContext = new MLContext(seed: 5);
-        var model = mlContext.Model.Load(s_result.ModelPath, out _);
+        var model = mlContext.Model.Load(result.ModelPath, out _);
         try
         {
-            var again = EverydaySearches.Score(mlContext, "fine-tuned", model, s_result.SearchedCorpus!, 5);
+            var again = EverydaySearches.Score(mlContext, "fine-tuned", model, result.SearchedCorpus!, 5);
             CollectionAssert.AreEqual(again.Ranks.ToArray(), scores[^1].Ranks.ToArray());
         }
         finally
@@ -70,6 +74,6 @@ public sealed class QuickStartMainJobTests
             (model as IDisposable)?.Dispose();
         }
 
-        StringAssert.Contains(s_output, EverydaySearches.ToText(5, answerable, scores));
+        StringAssert.Contains(QuickStartMainJobTests.output, EverydaySearches.ToText(5, answerable, scores));
     }
 }

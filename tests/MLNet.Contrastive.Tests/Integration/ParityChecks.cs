@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Contrastive.Transforms;
-using MLNet.Contrastive.Tests.Encoders;
 using MLNet.Contrastive.Tests.Transforms;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Integration;
 

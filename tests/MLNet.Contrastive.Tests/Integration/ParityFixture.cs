@@ -12,7 +12,7 @@ namespace MLNet.Contrastive.Tests.Integration;
 /// </summary>
 internal sealed class ParityFixture : IDisposable
 {
-    private readonly InferenceSession _session;
+    private readonly InferenceSession session;
 
     private ParityFixture(string name, PoolingMode pooling)
     {
@@ -22,7 +22,7 @@ internal sealed class ParityFixture : IDisposable
             new MemoryStream(PretrainedResources.Onnx(name)), new MemoryStream(PretrainedResources.Vocabulary(name)),
             new EmbeddingModelOptions { Pooling = pooling, Normalize = true, Device = DeviceKind.Cpu });
         using var options = new SessionOptions { IntraOpNumThreads = 2 };
-        _session = new InferenceSession(PretrainedResources.Onnx(name), options);
+        session = new InferenceSession(PretrainedResources.Onnx(name), options);
         Reference = Sentences.Select(t => ReferenceVector(Model.Tokenize([t])[0])).ToArray();
     }
 
@@ -62,12 +62,12 @@ internal sealed class ParityFixture : IDisposable
             NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids.Select(i => (long)i).ToArray(), [1, length])),
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(Enumerable.Repeat(1L, length).ToArray(), [1, length])),
         };
-        if (_session.InputMetadata.ContainsKey("token_type_ids"))
+        if (session.InputMetadata.ContainsKey("token_type_ids"))
         {
             inputs.Add(NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[length], [1, length])));
         }
 
-        using var results = _session.Run(inputs, ["last_hidden_state"]);
+        using var results = session.Run(inputs, ["last_hidden_state"]);
         var states = results.Single().AsEnumerable<float>().ToArray();
         var width = states.Length / length;
         var pooled = new double[width];
@@ -86,7 +86,7 @@ internal sealed class ParityFixture : IDisposable
 
     public void Dispose()
     {
-        _session.Dispose();
+        session.Dispose();
         Model.Dispose();
     }
 }

@@ -2,9 +2,8 @@ using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Tests.Training;
 using MLNet.Contrastive.Training;
-using TorchSharp;
-using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace MLNet.Contrastive.Tests.Integration;
 

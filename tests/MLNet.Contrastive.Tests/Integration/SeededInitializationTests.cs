@@ -1,5 +1,4 @@
 using MLNet.Contrastive.Encoders;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Tests.Integration;

@@ -1,5 +1,4 @@
 using MLNet.Contrastive.Losses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Tests.Losses;

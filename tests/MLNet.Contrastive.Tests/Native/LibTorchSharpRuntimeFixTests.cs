@@ -6,7 +6,7 @@ namespace MLNet.Contrastive.Tests.Native;
 [TestClass]
 public sealed class LibTorchSharpRuntimeFixTests
 {
-    private string _cache = string.Empty;
+    private string cache = string.Empty;
 
     private static string PackageLibrary
     {
@@ -19,19 +19,19 @@ public sealed class LibTorchSharpRuntimeFixTests
     }
 
     [TestInitialize]
-    public void CreateCache() => _cache = Directory.CreateTempSubdirectory("mlnet-contrastive-fix-").FullName;
+    public void CreateCache() => cache = Directory.CreateTempSubdirectory("mlnet-contrastive-fix-").FullName;
 
     [TestCleanup]
-    public void DeleteCache() => Directory.Delete(_cache, recursive: true);
+    public void DeleteCache() => Directory.Delete(cache, recursive: true);
 
     [TestMethod]
     public void PrepareCopy_PackageLibrary_WritesAWeakCopyWithDependencyLinksAndLeavesThePackageAlone()
     {
         var before = File.ReadAllBytes(PackageLibrary);
-        var dependencies = Directory.CreateDirectory(Path.Combine(_cache, "libtorch")).FullName;
+        var dependencies = Directory.CreateDirectory(Path.Combine(cache, "libtorch")).FullName;
         File.WriteAllText(Path.Combine(dependencies, "libc10.so"), "stand-in");
 
-        var directory = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, _cache, dependencies);
+        var directory = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, cache, dependencies);
 
         Assert.IsTrue(LibTorchSharpRuntimeFix.NeedsPatch(before), "TorchSharp 0.107's own copy requires GLIBCXX_3.4.32");
         CollectionAssert.AreEqual(before, File.ReadAllBytes(PackageLibrary), "the NuGet cache is never edited");
@@ -47,10 +47,10 @@ public sealed class LibTorchSharpRuntimeFixTests
     [TestMethod]
     public void PrepareCopy_Twice_ReusesTheSameFolder()
     {
-        var first = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, _cache, dependencies: null);
+        var first = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, cache, dependencies: null);
         var written = File.GetLastWriteTimeUtc(Path.Combine(first, LibTorchSharpRuntimeFix.LibraryFileName));
 
-        var second = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, _cache, dependencies: null);
+        var second = LibTorchSharpRuntimeFix.PrepareCopy(PackageLibrary, cache, dependencies: null);
 
         Assert.AreEqual(first, second);
         Assert.AreEqual(written, File.GetLastWriteTimeUtc(Path.Combine(second, LibTorchSharpRuntimeFix.LibraryFileName)));

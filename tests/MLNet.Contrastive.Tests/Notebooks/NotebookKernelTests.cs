@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MLNet.Contrastive.Tests.Notebooks;
@@ -18,23 +17,23 @@ namespace MLNet.Contrastive.Tests.Notebooks;
 public sealed class NotebookKernelTests
 {
     private static readonly string RepoRoot = FindRepoRoot();
-    private string _work = string.Empty;
-    private string _version = string.Empty;
+    private string work = string.Empty;
+    private string version = string.Empty;
 
     [TestInitialize]
     public void CreateWorkDirectory()
     {
-        _work = Directory.CreateTempSubdirectory("mlnet-contrastive-kernel-").FullName;
-        _version = $"0.1.0-kernel.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        work = Directory.CreateTempSubdirectory("mlnet-contrastive-kernel-").FullName;
+        version = $"0.1.0-kernel.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
     }
 
     [TestCleanup]
     public void Cleanup()
     {
-        Directory.Delete(_work, recursive: true);
+        Directory.Delete(work, recursive: true);
         // The kernel restored the test's own package version into the shared NuGet cache: remove it.
         var cache = typeof(NotebookKernelTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value!;
-        var restored = Path.Combine(cache, "mlnet.contrastive", _version.ToLowerInvariant());
+        var restored = Path.Combine(cache, "mlnet.contrastive", version.ToLowerInvariant());
         if (Directory.Exists(restored))
         {
             Directory.Delete(restored, recursive: true);
@@ -45,9 +44,9 @@ public sealed class NotebookKernelTests
     [Timeout(600_000, CooperativeCancellation = true)]
     public void GettingStarted_InTheRealKernel_PrintsTheExpectedResults()
     {
-        var feed = Directory.CreateDirectory(Path.Combine(_work, "feed")).FullName;
+        var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
         var library = Path.Combine(RepoRoot, "src", "MLNet.Contrastive", "MLNet.Contrastive.csproj");
-        var pack = DotNetCli.Run(_work, TimeSpan.FromMinutes(2), "pack", library, "--no-build", "-c", Configuration(), "-o", feed, $"-p:Version={_version}");
+        var pack = DotNetCli.Run(work, TimeSpan.FromMinutes(2), "pack", library, "--no-build", "-c", Configuration(), "-o", feed, $"-p:Version={version}");
         Assert.AreEqual(0, pack.ExitCode, $"dotnet pack failed: {pack}");
         var restore = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(3), "tool", "restore");
         Assert.AreEqual(0, restore.ExitCode, $"dotnet tool restore failed: {restore}");
@@ -55,13 +54,13 @@ public sealed class NotebookKernelTests
         var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot, "examples", "notebooks", "GettingStarted.ipynb")))!;
         var first = notebook["cells"]!.AsArray().First(c => (string?)c!["cell_type"] == "code")!;
         var source = Source(first["source"]!);
-        const string Reference = "#r \"nuget: MLNet.Contrastive, 0.1.0\"";
-        StringAssert.StartsWith(source, Reference);
-        first["source"] = $"#i \"nuget: {feed}\"\n#r \"nuget: MLNet.Contrastive, {_version}\"" + source[Reference.Length..];
-        var input = Path.Combine(_work, "GettingStarted.ipynb");
-        var output = Path.Combine(_work, "GettingStarted.out.ipynb");
+        const string reference = "#r \"nuget: MLNet.Contrastive, 0.1.0\"";
+        StringAssert.StartsWith(source, reference);
+        first["source"] = $"#i \"nuget: {feed}\"\n#r \"nuget: MLNet.Contrastive, {version}\"" + source[reference.Length..];
+        var input = Path.Combine(work, "GettingStarted.ipynb");
+        var output = Path.Combine(work, "GettingStarted.out.ipynb");
         File.WriteAllText(input, notebook.ToJsonString());
-        var cacheHome = Path.Combine(_work, "cache");
+        var cacheHome = Path.Combine(work, "cache");
 
         // From the repository root, where dotnet finds the tool manifest; every path is absolute.
         var run = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(6), new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome },

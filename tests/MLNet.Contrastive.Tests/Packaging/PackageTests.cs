@@ -6,8 +6,8 @@ using System.Xml.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Notebooks;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Packaging;
 
@@ -42,8 +42,8 @@ public sealed class PackageTests
         ("rings of Saturn", "Saturn has rings of ice"),
     };
 
-    private static string _workDirectory = string.Empty;
-    private static string _packagePath = string.Empty;
+    private static string workDirectory = string.Empty;
+    private static string packagePath = string.Empty;
 
     public sealed class Pair
     {
@@ -55,27 +55,27 @@ public sealed class PackageTests
     [ClassInitialize]
     public static void Pack(TestContext context)
     {
-        _workDirectory = Path.Combine(Path.GetTempPath(), $"mlnet-contrastive-package-{Guid.NewGuid():N}");
-        var feed = Directory.CreateDirectory(Path.Combine(_workDirectory, "feed")).FullName;
+        workDirectory = Path.Combine(Path.GetTempPath(), $"mlnet-contrastive-package-{Guid.NewGuid():N}");
+        var feed = Directory.CreateDirectory(Path.Combine(workDirectory, "feed")).FullName;
         var library = Path.Combine(RepoRoot(), "src", "MLNet.Contrastive", "MLNet.Contrastive.csproj");
-        var pack = DotNetCli.Run(_workDirectory, TimeSpan.FromMinutes(2), "pack", library, "--no-build", "-c", Configuration(), "-o", feed);
+        var pack = DotNetCli.Run(workDirectory, TimeSpan.FromMinutes(2), "pack", library, "--no-build", "-c", Configuration(), "-o", feed);
         Assert.AreEqual(0, pack.ExitCode, $"dotnet pack failed: {pack}");
-        _packagePath = Directory.GetFiles(feed, "MLNet.Contrastive.*.nupkg").Single();
+        packagePath = Directory.GetFiles(feed, "MLNet.Contrastive.*.nupkg").Single();
     }
 
     [ClassCleanup]
     public static void DeleteWorkDirectory()
     {
-        if (Directory.Exists(_workDirectory))
+        if (Directory.Exists(workDirectory))
         {
-            Directory.Delete(_workDirectory, recursive: true);
+            Directory.Delete(workDirectory, recursive: true);
         }
     }
 
     [TestMethod]
     public void Package_HoldsLibraryDocsReadmeLicenceAndTargets_ButNoPublicizedMLNetOrPublicizer()
     {
-        using var archive = ZipFile.OpenRead(_packagePath);
+        using var archive = ZipFile.OpenRead(packagePath);
         var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
         foreach (var expected in new[]
         {
@@ -112,7 +112,7 @@ public sealed class PackageTests
     {
         // The API-docs task, the SDK locator and the TSV reader serve the examples (examples/ExampleData); the package
         // keeps what users evaluate with. Read from the packed DLL itself, not from the assembly the tests loaded.
-        using var archive = ZipFile.OpenRead(_packagePath);
+        using var archive = ZipFile.OpenRead(packagePath);
         using var dll = new MemoryStream();
         using (var entry = archive.GetEntry("lib/net10.0/MLNet.Contrastive.dll")!.Open())
         {
@@ -145,7 +145,7 @@ public sealed class PackageTests
     public void ConsumerOutsideTheRepository_BuildsAgainstThePackage_AndTrainsLikeTheLibraryInProcess()
     {
         // Outside the repository, so that no Directory.Build.* of ours applies: only the package's own targets.
-        var consumer = Directory.CreateDirectory(Path.Combine(_workDirectory, "consumer")).FullName;
+        var consumer = Directory.CreateDirectory(Path.Combine(workDirectory, "consumer")).FullName;
         var version = typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -183,13 +183,13 @@ public sealed class PackageTests
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <config>
-                <add key="globalPackagesFolder" value="{Path.Combine(_workDirectory, "packages")}" />
+                <add key="globalPackagesFolder" value="{Path.Combine(workDirectory, "packages")}" />
               </config>
               <fallbackPackageFolders>
                 <add key="shared" value="{sharedCache}" />
               </fallbackPackageFolders>
               <packageSources>
-                <add key="local" value="{Path.GetDirectoryName(_packagePath)}" />
+                <add key="local" value="{Path.GetDirectoryName(packagePath)}" />
               </packageSources>
               <packageSourceMapping>
                 <packageSource key="local"><package pattern="MLNet.Contrastive" /></packageSource>

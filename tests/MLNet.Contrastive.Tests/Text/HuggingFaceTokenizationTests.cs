@@ -13,15 +13,15 @@ namespace MLNet.Contrastive.Tests.Text;
 [TestClass]
 public sealed class HuggingFaceTokenizationTests
 {
-    private static string[] _vocabulary = [];
-    private static TextTokenizer _tokenizer = null!;
+    private static string[] vocabulary = [];
+    private static TextTokenizer tokenizer = null!;
 
     [ClassInitialize]
     public static void LoadVocabulary(TestContext context)
     {
         _ = context;
-        _vocabulary = PretrainedResources.VocabularyLines(PretrainedResources.MiniLM);
-        _tokenizer = TextTokenizer.FromBertVocabulary(new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)), lowerCase: true, maxTokens: 512);
+        HuggingFaceTokenizationTests.vocabulary = PretrainedResources.VocabularyLines(PretrainedResources.MiniLM);
+        HuggingFaceTokenizationTests.tokenizer = TextTokenizer.FromBertVocabulary(new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)), lowerCase: true, maxTokens: 512);
     }
 
     [TestMethod]
@@ -36,29 +36,29 @@ public sealed class HuggingFaceTokenizationTests
     public void Encode_TrickyText_MatchesHuggingFaceIds(string text, string expectedTokens)
     {
         var expected = expectedTokens.Split(' ').Select(Id).Prepend(Id("[CLS]")).Append(Id("[SEP]")).ToArray();
-        CollectionAssert.AreEqual(expected, _tokenizer.Encode(text), string.Join(" ", _tokenizer.Encode(text).Select(i => _vocabulary[i])));
+        CollectionAssert.AreEqual(expected, HuggingFaceTokenizationTests.tokenizer.Encode(text), string.Join(" ", HuggingFaceTokenizationTests.tokenizer.Encode(text).Select(i => HuggingFaceTokenizationTests.vocabulary[i])));
     }
 
     [TestMethod]
     public void Encode_ControlAndFormatCharacters_RemovedLikeHuggingFace()
     {
         // NUL, U+FFFD, the zero-width space (Cf), a C1 control and a private-use character vanish; the words join.
-        var cleaned = _tokenizer.Encode("here\u0000ctrl\u200bzw\u0085x\uE000y\uFFFDz");
-        CollectionAssert.AreEqual(_tokenizer.Encode("herectrlzwxyz"), cleaned);
+        var cleaned = HuggingFaceTokenizationTests.tokenizer.Encode("here\u0000ctrl\u200bzw\u0085x\uE000y\uFFFDz");
+        CollectionAssert.AreEqual(HuggingFaceTokenizationTests.tokenizer.Encode("herectrlzwxyz"), cleaned);
         Assert.DoesNotContain(Id("[UNK]"), cleaned);
     }
 
     [TestMethod]
     public void Encode_WordLongerThan100Characters_IsUnknown()
     {
-        var ids = _tokenizer.Encode(new string('a', 101) + " word");
+        var ids = HuggingFaceTokenizationTests.tokenizer.Encode(new string('a', 101) + " word");
         CollectionAssert.AreEqual(new[] { Id("[CLS]"), Id("[UNK]"), Id("word"), Id("[SEP]") }, ids);
     }
 
     [TestMethod]
     public void Encode_LongerThanMaxTokens_KeepsFirst510TokensAndEndsWithSep()
     {
-        var ids = _tokenizer.Encode(string.Join(" ", Enumerable.Repeat("hello", 700)), out var truncated);
+        var ids = HuggingFaceTokenizationTests.tokenizer.Encode(string.Join(" ", Enumerable.Repeat("hello", 700)), out var truncated);
         Assert.IsTrue(truncated);
         Assert.HasCount(512, ids);
         Assert.AreEqual(Id("[CLS]"), ids[0]);
@@ -76,7 +76,7 @@ public sealed class HuggingFaceTokenizationTests
 
     private static int Id(string token)
     {
-        var id = Array.IndexOf(_vocabulary, token);
+        var id = Array.IndexOf(HuggingFaceTokenizationTests.vocabulary, token);
         Assert.IsGreaterThanOrEqualTo(0, id, $"'{token}' is not in the vocabulary");
         return id;
     }

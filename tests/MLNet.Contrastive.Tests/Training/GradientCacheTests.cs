@@ -1,7 +1,6 @@
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Training;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Tests.Training;

@@ -1,5 +1,4 @@
 using MLNet.Contrastive.Text;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

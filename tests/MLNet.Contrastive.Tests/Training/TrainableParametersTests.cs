@@ -2,7 +2,6 @@ using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Tests.Encoders;
 using MLNet.Contrastive.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Tests.Training;

@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Encoders;
 using MLNet.Contrastive.Tests.Text;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training.Distributed;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 

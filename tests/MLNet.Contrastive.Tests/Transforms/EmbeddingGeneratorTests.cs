@@ -16,24 +16,24 @@ namespace MLNet.Contrastive.Tests.Transforms;
 public sealed class EmbeddingGeneratorTests
 {
     private static readonly MLContext MLContext = new(seed: 5);
-    private static ContrastiveEmbeddingTransformer? s_transformer;
-    private static List<PairRow> s_rows = [];
+    private static ContrastiveEmbeddingTransformer? transformer;
+    private static List<PairRow> rows = [];
 
     [ClassInitialize]
     public static void FitOnce(TestContext context)
     {
         _ = context;
-        s_rows = TestData.Rows(40, seed: 2);
-        s_transformer = TestData.Fit(MLContext, TestData.View(MLContext, s_rows));
+        EmbeddingGeneratorTests.rows = TestData.Rows(40, seed: 2);
+        EmbeddingGeneratorTests.transformer = TestData.Fit(MLContext, TestData.View(MLContext, EmbeddingGeneratorTests.rows));
     }
 
     [ClassCleanup]
-    public static void DisposeTransformer() => s_transformer?.Dispose();
+    public static void DisposeTransformer() => EmbeddingGeneratorTests.transformer?.Dispose();
 
-    private static ContrastiveEmbeddingTransformer Transformer => s_transformer!;
+    private static ContrastiveEmbeddingTransformer Transformer => EmbeddingGeneratorTests.transformer!;
 
     // The texts of Transform's rows; small read-ahead blocks and batches so that 40 rows cross block boundaries.
-    private static string[] Texts => s_rows.Select(r => r.Anchor!).ToArray();
+    private static string[] Texts => EmbeddingGeneratorTests.rows.Select(r => r.Anchor!).ToArray();
 
     private static float[][] TransformVectors() =>
         TestData.Vectors(Transformer.Transform(MLContext.Data.LoadFromEnumerable(Texts.Select(t => new TextRow { Anchor = t }))));
@@ -80,7 +80,7 @@ public sealed class EmbeddingGeneratorTests
         var path = Path.Combine(Path.GetTempPath(), $"mlnet-contrastive-generator-{Guid.NewGuid():N}.zip");
         try
         {
-            var data = TestData.View(MLContext, s_rows);
+            var data = TestData.View(MLContext, EmbeddingGeneratorTests.rows);
             MLContext.Model.Save(Transformer, data.Schema, path);
             var loaded = new MLContext().Model.Load(path, out _);
             var expected = TestData.Vectors(loaded.Transform(data));

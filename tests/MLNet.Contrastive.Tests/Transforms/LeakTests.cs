@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLNet.Contrastive.Transforms;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

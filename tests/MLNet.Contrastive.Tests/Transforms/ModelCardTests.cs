@@ -10,13 +10,13 @@ namespace MLNet.Contrastive.Tests.Transforms;
 public sealed class ModelCardTests
 {
     private static readonly string Resources = Path.Combine(AppContext.BaseDirectory, "Transforms", "Resources");
-    private string _directory = string.Empty;
+    private string directory = string.Empty;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-contrastive-card-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("mlnet-contrastive-card-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void Fit_WithValidation_CardDescribesTheRun()
@@ -54,7 +54,7 @@ public sealed class ModelCardTests
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(8));
         using var transformer = TestData.Fit(mlContext, data, dimension: 4);
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, path);
 
         string json;
@@ -67,7 +67,7 @@ public sealed class ModelCardTests
         }
 
         StringAssert.Contains(json, "\"BaseModel\": \"from scratch\"");
-        Assert.DoesNotContain(_directory, json);
+        Assert.DoesNotContain(directory, json);
         Assert.DoesNotContain(Path.GetTempPath(), json);
         var loaded = Single(new MLContext().Model.Load(path, out _));
         Assert.AreEqual(transformer.ModelCard, loaded.ModelCard);
@@ -80,7 +80,7 @@ public sealed class ModelCardTests
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(8));
         using var transformer = TestData.Fit(mlContext, data, dimension: 4);
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, path);
 
         using var archive = ZipFile.OpenRead(path);
@@ -113,7 +113,7 @@ public sealed class ModelCardTests
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(8));
         using var transformer = TestData.Fit(mlContext, data, dimension: 4);
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, path);
         using (var archive = ZipFile.Open(path, ZipArchiveMode.Update))
         {
@@ -133,7 +133,7 @@ public sealed class ModelCardTests
     [DataRow(true, "BERT checkpoint 'minilm/model.onnx'")]
     public void Builder_PretrainedModelPath_NamesTheFolderOrTheFolderAndFile(bool file, string expected)
     {
-        string folder = Path.Combine(_directory, "minilm");
+        string folder = Path.Combine(directory, "minilm");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "model.onnx"), "");
         using var model = EmbeddingModel.Create(
@@ -154,7 +154,7 @@ public sealed class ModelCardTests
             ["hello world"]);
         var options = new ContrastiveEmbeddingOptions
         {
-            PretrainedCheckpointDirectory = Path.Combine(_directory, "all-MiniLM-L6-v2") + Path.DirectorySeparatorChar,
+            PretrainedCheckpointDirectory = Path.Combine(directory, "all-MiniLM-L6-v2") + Path.DirectorySeparatorChar,
             LearnableTemperature = true,
             Loss = LossKind.Dclw,
         };
@@ -169,7 +169,7 @@ public sealed class ModelCardTests
         Assert.AreEqual(3, card.BatchSize, "the batch is capped at the number of rows");
         Assert.IsNull(card.FinalLoss);
         Assert.IsNull(card.ValidationRecallAt1);
-        Assert.DoesNotContain(_directory, card.ToString());
+        Assert.DoesNotContain(directory, card.ToString());
         StringAssert.Contains(card.ToString(), "Final loss:          n/a");
     }
 

@@ -1,20 +1,19 @@
-using System.IO.Compression;
 using Microsoft.ML;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Encoders;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 
 [TestClass]
 public sealed class ModelLoadTests
 {
-    private string _directory = string.Empty;
+    private string directory = string.Empty;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-contrastive-load-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("mlnet-contrastive-load-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void Load_GoodModel_SameVectorsAsModelLoad()
@@ -62,13 +61,13 @@ public sealed class ModelLoadTests
         // model embeds exactly as before. 96 positions spread evenly over the file, one at a time.
         var (path, data, expected) = SaveSmallModel();
         var original = File.ReadAllBytes(path);
-        var flipped = Path.Combine(_directory, "flipped.zip");
+        var flipped = Path.Combine(directory, "flipped.zip");
         var failed = 0;
-        const int Positions = 96;
-        for (var i = 0; i < Positions; i++)
+        const int positions = 96;
+        for (var i = 0; i < positions; i++)
         {
             var bytes = (byte[])original.Clone();
-            var position = (int)((long)i * (bytes.Length - 1) / (Positions - 1));
+            var position = (int)((long)i * (bytes.Length - 1) / (positions - 1));
             bytes[position] ^= 0x10;
             File.WriteAllBytes(flipped, bytes);
             if (!ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), flipped, out var loaded, out _, out var error))
@@ -89,7 +88,7 @@ public sealed class ModelLoadTests
             }
         }
 
-        Assert.IsGreaterThan(Positions / 2, failed, "most of the file is checked data");
+        Assert.IsGreaterThan(positions / 2, failed, "most of the file is checked data");
     }
 
     [TestMethod]
@@ -132,7 +131,7 @@ public sealed class ModelLoadTests
     [TestMethod]
     public void TryLoad_MissingFile_FalseWithMessage()
     {
-        var path = Path.Combine(_directory, "absent.zip");
+        var path = Path.Combine(directory, "absent.zip");
 
         Assert.IsFalse(ContrastiveEmbeddingTransformer.TryLoad(new MLContext(), path, out var model, out _, out var error));
 
@@ -155,7 +154,7 @@ public sealed class ModelLoadTests
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(4));
         using var transformer = TestData.Fit(mlContext, data, dimension: 4);
-        var path = Path.Combine(_directory, "small.zip");
+        var path = Path.Combine(directory, "small.zip");
         mlContext.Model.Save(transformer, data.Schema, path);
         return (path, data, TestData.Vectors(transformer.Transform(data)).Select(PersistenceTests.Bits).ToArray());
     }

@@ -2,9 +2,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Tests.Encoders;
 using MLNet.Contrastive.Tests.Encoders.Onnx;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 
@@ -31,13 +31,13 @@ public sealed class OnnxExportTests
     /// <summary>The token count of the fitted model (its MaxTokens), the fixed sequence length given to ApplyOnnxModel.</summary>
     internal const int Length = 16;
 
-    private string _directory = null!;
+    private string directory = null!;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("onnx-export-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("onnx-export-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     private static ContrastiveEmbeddingTransformer Fit(MLContext mlContext)
     {
@@ -53,10 +53,10 @@ public sealed class OnnxExportTests
     {
         var mlContext = new MLContext(seed: 3);
         using var fitted = Fit(mlContext);
-        var path = Path.Combine(_directory, "model.onnx");
+        var path = Path.Combine(directory, "model.onnx");
         fitted.ExportToOnnx(path);
-        Assert.IsFalse(File.Exists(Path.Combine(_directory, EmbeddingModel.OnnxVocabularyFileName)), "cl100k_base has no vocab.txt");
-        CollectionAssert.AreEqual(new[] { "model.onnx" }, Directory.GetFiles(_directory).Select(Path.GetFileName).ToArray(), "no temporary file left");
+        Assert.IsFalse(File.Exists(Path.Combine(directory, EmbeddingModel.OnnxVocabularyFileName)), "cl100k_base has no vocab.txt");
+        CollectionAssert.AreEqual(new[] { "model.onnx" }, Directory.GetFiles(directory).Select(Path.GetFileName).ToArray(), "no temporary file left");
 
         var texts = OnnxParity.Sentences.Concat(["cat dog kitten", "stock bond market price yield trader index dividend stock bond"]).ToArray();
         var expected = TestData.Vectors(fitted.Transform(mlContext.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Anchor = t }))));
@@ -68,8 +68,8 @@ public sealed class OnnxExportTests
         Assert.IsLessThanOrEqualTo(OnnxParity.Tolerance, diff);
 
         fitted.Dispose();
-        Assert.ThrowsExactly<ObjectDisposedException>(() => fitted.ExportToOnnx(Path.Combine(_directory, "after-dispose.onnx")));
-        Assert.IsFalse(File.Exists(Path.Combine(_directory, "after-dispose.onnx")));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => fitted.ExportToOnnx(Path.Combine(directory, "after-dispose.onnx")));
+        Assert.IsFalse(File.Exists(Path.Combine(directory, "after-dispose.onnx")));
     }
 
     [TestMethod]
@@ -77,7 +77,7 @@ public sealed class OnnxExportTests
     {
         var mlContext = new MLContext(seed: 3);
         using var fitted = Fit(mlContext);
-        var path = Path.Combine(_directory, "model.onnx");
+        var path = Path.Combine(directory, "model.onnx");
         fitted.ExportToOnnx(path);
 
         var texts = OnnxParity.Sentences;

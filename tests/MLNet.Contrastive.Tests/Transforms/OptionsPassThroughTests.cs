@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Tokenizers;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Transforms;
 using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 
@@ -12,13 +12,13 @@ public sealed class OptionsPassThroughTests
 {
     private static readonly string FixtureDirectory = Path.Combine(AppContext.BaseDirectory, "Transforms", "Fixtures");
 
-    private string _directory = string.Empty;
+    private string directory = string.Empty;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-options-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("mlnet-options-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void TransformBatchSize_Five_RunsOneForwardPassPerFiveRows_AndIsSaved()
@@ -42,7 +42,7 @@ public sealed class OptionsPassThroughTests
             TestData.AssertSameEmbedding(expected[i], vectors[i], $"row {i}: the batch size must not change the vectors");
         }
 
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, path);
         var loaded = (ContrastiveEmbeddingTransformer)new MLContext().Model.Load(path, out _);
         using (loaded)
@@ -130,7 +130,7 @@ public sealed class OptionsPassThroughTests
         var meanVectors = TestData.Vectors(meanModel.Transform(data));
         Assert.AreNotEqual(PersistenceTests.Bits(meanVectors[0]), PersistenceTests.Bits(clsVectors[0]), "same seed and weights, other pooling");
 
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(clsModel, data.Schema, path);
         var loaded = (ContrastiveEmbeddingTransformer)new MLContext().Model.Load(path, out _);
         using (loaded)

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
 

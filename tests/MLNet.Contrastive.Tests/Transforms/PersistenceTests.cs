@@ -10,13 +10,13 @@ namespace MLNet.Contrastive.Tests.Transforms;
 [TestClass]
 public sealed class PersistenceTests
 {
-    private string _directory = string.Empty;
+    private string directory = string.Empty;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-contrastive-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("mlnet-contrastive-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void SavedModel_LoadedInFreshProcess_GivesBitIdenticalVectors()
@@ -25,13 +25,13 @@ public sealed class PersistenceTests
         var rows = TestData.Rows(20);
         var data = TestData.View(mlContext, rows);
         using var transformer = TestData.Fit(mlContext, data);
-        var modelPath = Path.Combine(_directory, "model.zip");
+        var modelPath = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, modelPath);
-        var textsPath = Path.Combine(_directory, "texts.tsv");
+        var textsPath = Path.Combine(directory, "texts.tsv");
         File.WriteAllLines(textsPath, rows.Select(r => r.Anchor!));
         var expected = TestData.Vectors(transformer.Transform(data)).Select(Bits).ToArray();
 
-        var resultPath = Path.Combine(_directory, "result.txt");
+        var resultPath = Path.Combine(directory, "result.txt");
         RunLoadCheck(modelPath, textsPath, "Anchor", "Embedding", resultPath);
 
         CollectionAssert.AreEqual(expected, File.ReadAllLines(resultPath), "vectors must be bit-identical across processes");
@@ -45,7 +45,7 @@ public sealed class PersistenceTests
         var data = TestData.View(mlContext, rows);
         using var transformer = TestData.Fit(mlContext, data);
         var expected = TestData.Vectors(transformer.Transform(data));
-        var modelPath = Path.Combine(_directory, "model.zip");
+        var modelPath = Path.Combine(directory, "model.zip");
         mlContext.Model.Save(transformer, data.Schema, modelPath);
 
         var loaded = new MLContext().Model.Load(modelPath, out var schema);
@@ -118,7 +118,7 @@ public sealed class PersistenceTests
         var mlContext = new MLContext(seed: 3);
         var data = TestData.View(mlContext, TestData.Rows(4));
         using var transformer = TestData.Fit(mlContext, data, dimension: 4);
-        var modelPath = Path.Combine(_directory, "small.zip");
+        var modelPath = Path.Combine(directory, "small.zip");
         mlContext.Model.Save(transformer, data.Schema, modelPath);
         return modelPath;
     }

@@ -10,15 +10,15 @@ namespace MLNet.Contrastive.Tests.Transforms;
 internal sealed class ReshufflingDataView<TRow> : IDataView
     where TRow : class
 {
-    private readonly MLContext _mlContext;
-    private readonly IReadOnlyList<TRow> _rows;
-    private readonly Random _random;
+    private readonly MLContext mlContext;
+    private readonly IReadOnlyList<TRow> rows;
+    private readonly Random random;
 
     internal ReshufflingDataView(MLContext mlContext, IReadOnlyList<TRow> rows, int seed)
     {
-        _mlContext = mlContext;
-        _rows = rows;
-        _random = new Random(seed);
+        this.mlContext = mlContext;
+        this.rows = rows;
+        random = new Random(seed);
         Schema = mlContext.Data.LoadFromEnumerable(rows).Schema;
     }
 
@@ -34,9 +34,9 @@ internal sealed class ReshufflingDataView<TRow> : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         CursorsOpened++;
-        var order = _rows.ToArray();
-        _random.Shuffle(order);
-        var inner = _mlContext.Data.LoadFromEnumerable(order);
+        var order = rows.ToArray();
+        random.Shuffle(order);
+        var inner = mlContext.Data.LoadFromEnumerable(order);
         return new Cursor(this, inner.GetRowCursor(columnsNeeded.Select(c => inner.Schema[c.Index])));
     }
 

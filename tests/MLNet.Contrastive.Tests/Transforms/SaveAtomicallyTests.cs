@@ -21,13 +21,13 @@ public sealed class SaveAtomicallyTests
         void ICanSaveModel.Save(ModelSaveContext ctx) => throw new IOException("Simulated failure while saving (disk full).");
     }
 
-    private string _directory = string.Empty;
+    private string directory = string.Empty;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-contrastive-save-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("mlnet-contrastive-save-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     [TestMethod]
     public void SaveAtomically_FailureMidSave_LeavesNoFile_ButPlainSaveDoes()
@@ -36,14 +36,14 @@ public sealed class SaveAtomicallyTests
         var data = TestData.View(mlContext, TestData.Rows(4));
         using var embedding = TestData.Fit(mlContext, data, dimension: 4);
         var chain = new TransformerChain<ITransformer>(embedding, new FailingToSave(embedding));
-        var safePath = Path.Combine(_directory, "safe.zip");
-        var plainPath = Path.Combine(_directory, "plain.zip");
+        var safePath = Path.Combine(directory, "safe.zip");
+        var plainPath = Path.Combine(directory, "plain.zip");
 
         Assert.Throws<IOException>(() => mlContext.Model.SaveAtomically(chain, data.Schema, safePath));
         Assert.Throws<Exception>(() => mlContext.Model.Save(chain, data.Schema, plainPath));
 
         Assert.IsFalse(File.Exists(safePath));
-        CollectionAssert.AreEqual(new[] { "plain.zip" }, Directory.GetFiles(_directory).Select(Path.GetFileName).ToArray(),
+        CollectionAssert.AreEqual(new[] { "plain.zip" }, Directory.GetFiles(directory).Select(Path.GetFileName).ToArray(),
             "no temporary file is left either; plain Save leaves its half-written file (why SaveAtomically exists)");
     }
 
@@ -53,7 +53,7 @@ public sealed class SaveAtomicallyTests
         var mlContext = new MLContext(seed: 1);
         var data = TestData.View(mlContext, TestData.Rows(4));
         using var embedding = TestData.Fit(mlContext, data, dimension: 4);
-        var path = Path.Combine(_directory, "model.zip");
+        var path = Path.Combine(directory, "model.zip");
         mlContext.Model.SaveAtomically(embedding, data.Schema, path);
         var good = File.ReadAllBytes(path);
 

@@ -12,8 +12,8 @@ internal sealed class OnnxGraphBuilder
 {
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
     private const int Int64Type = (int)TensorProto.Types.DataType.Int64;
-    private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
-    private int _counter;
+    private readonly Dictionary<string, string> constants = new(StringComparer.Ordinal);
+    private int counter;
 
     /// <summary>Gets the graph being built.</summary>
     internal GraphProto Graph { get; } = new() { Name = "MLNet.Contrastive" };
@@ -54,10 +54,10 @@ internal sealed class OnnxGraphBuilder
     internal string Scalar(float value, params long[] dims)
     {
         var key = $"f{value:R}[{string.Join(",", dims)}]";
-        if (!_constants.TryGetValue(key, out var name))
+        if (!constants.TryGetValue(key, out var name))
         {
-            name = Initializer($"const_{_constants.Count}", [value], dims);
-            _constants.Add(key, name);
+            name = Initializer($"const_{constants.Count}", [value], dims);
+            constants.Add(key, name);
         }
 
         return name;
@@ -67,9 +67,9 @@ internal sealed class OnnxGraphBuilder
     internal string Int64s(long[] values, bool scalar = false)
     {
         var key = $"i{(scalar ? "s" : "v")}[{string.Join(",", values)}]";
-        if (!_constants.TryGetValue(key, out var name))
+        if (!constants.TryGetValue(key, out var name))
         {
-            name = $"const_{_constants.Count}";
+            name = $"const_{constants.Count}";
             var tensor = new TensorProto { Name = name, DataType = Int64Type };
             tensor.Int64Data.AddRange(values);
             if (!scalar)
@@ -78,7 +78,7 @@ internal sealed class OnnxGraphBuilder
             }
 
             Graph.Initializer.Add(tensor);
-            _constants.Add(key, name);
+            constants.Add(key, name);
         }
 
         return name;
@@ -92,7 +92,7 @@ internal sealed class OnnxGraphBuilder
     /// <returns>The output name.</returns>
     internal string Node(string op, string[] inputs, string? output = null, params AttributeProto[] attributes)
     {
-        var id = _counter++;
+        var id = counter++;
         output ??= $"{op}_{id}";
         var node = new NodeProto { OpType = op, Name = $"{op}_{id}" };
         node.Input.AddRange(inputs);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MLNet.Contrastive.Text;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Training.Distributed;

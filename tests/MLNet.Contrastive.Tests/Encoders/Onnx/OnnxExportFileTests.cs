@@ -9,13 +9,13 @@ namespace MLNet.Contrastive.Tests.Encoders.Onnx;
 [TestClass]
 public sealed class OnnxExportFileTests
 {
-    private string _directory = null!;
+    private string directory = null!;
 
     [TestInitialize]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("onnx-export-").FullName;
+    public void CreateDirectory() => directory = Directory.CreateTempSubdirectory("onnx-export-").FullName;
 
     [TestCleanup]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
 
     private static EmbeddingModel Tiny(int? output = 8) => new(
         TextTokenizer.FromBertVocabulary(TestVocabulary.WriteFile(), lowerCase: true, maxTokens: 32),
@@ -66,12 +66,12 @@ public sealed class OnnxExportFileTests
         using var model = Tiny();
         model.Encoder.train();
         var before = model.Encode(OnnxParity.Sentences);
-        var path = Path.Combine(_directory, "encoder.onnx");
+        var path = Path.Combine(directory, "encoder.onnx");
         model.ExportToOnnx(path);
 
-        CollectionAssert.AreEquivalent(new[] { "encoder.onnx", "vocab.txt" }, Directory.GetFiles(_directory).Select(Path.GetFileName).ToArray(), "no temporary file left");
-        CollectionAssert.AreEqual(TestVocabulary.Tokens, File.ReadAllLines(Path.Combine(_directory, "vocab.txt")));
-        var reread = TextTokenizer.FromBertVocabulary(Path.Combine(_directory, "vocab.txt"), lowerCase: true, maxTokens: 32);
+        CollectionAssert.AreEquivalent(new[] { "encoder.onnx", "vocab.txt" }, Directory.GetFiles(directory).Select(Path.GetFileName).ToArray(), "no temporary file left");
+        CollectionAssert.AreEqual(TestVocabulary.Tokens, File.ReadAllLines(Path.Combine(directory, "vocab.txt")));
+        var reread = TextTokenizer.FromBertVocabulary(Path.Combine(directory, "vocab.txt"), lowerCase: true, maxTokens: 32);
         CollectionAssert.AreEqual(model.Tokenizer.Encode("The cats sat on a big red mat."), reread.Encode("The cats sat on a big red mat."));
         Assert.IsTrue(model.Encoder.training, "the export does not change the encoder's mode");
         var after = model.Encode(OnnxParity.Sentences);
@@ -85,14 +85,14 @@ public sealed class OnnxExportFileTests
     public void ExportToOnnx_UnsupportedEncoder_NamesType_AndLeavesExistingFileUntouched()
     {
         using var model = new EmbeddingModel(TextTokenizer.Cl100kBase(16), new ConstantEncoder(), device: DeviceKind.Cpu);
-        var path = Path.Combine(_directory, "model.onnx");
+        var path = Path.Combine(directory, "model.onnx");
         File.WriteAllText(path, "previous model");
 
         var error = Assert.ThrowsExactly<NotSupportedException>(() => model.ExportToOnnx(path));
         StringAssert.Contains(error.Message, typeof(ConstantEncoder).FullName!);
         StringAssert.Contains(error.Message, "TransformerEncoder and StaticEncoder");
         Assert.AreEqual("previous model", File.ReadAllText(path));
-        Assert.HasCount(1, Directory.GetFiles(_directory), "nothing else written");
+        Assert.HasCount(1, Directory.GetFiles(directory), "nothing else written");
         Assert.ThrowsExactly<NotSupportedException>(() => model.ExportToOnnx(new MemoryStream()));
     }
 
@@ -100,15 +100,15 @@ public sealed class OnnxExportFileTests
     public void ExportToOnnx_UnwritablePath_ThrowsAndLeavesNoFile()
     {
         using var model = Tiny();
-        var missing = Path.Combine(_directory, "no-such-directory");
+        var missing = Path.Combine(this.directory, "no-such-directory");
         var error = Assert.ThrowsExactly<DirectoryNotFoundException>(() => model.ExportToOnnx(Path.Combine(missing, "model.onnx")));
         StringAssert.Contains(error.Message, missing);
         Assert.IsFalse(Directory.Exists(missing));
 
-        var directory = Directory.CreateDirectory(Path.Combine(_directory, "model.onnx")).FullName;
+        var directory = Directory.CreateDirectory(Path.Combine(this.directory, "model.onnx")).FullName;
         var io = Assert.ThrowsExactly<IOException>(() => model.ExportToOnnx(directory));
         StringAssert.Contains(io.Message, directory);
-        Assert.IsEmpty(Directory.GetFiles(_directory), "no vocabulary, no temporary file");
+        Assert.IsEmpty(Directory.GetFiles(this.directory), "no vocabulary, no temporary file");
     }
 
     [TestMethod]
@@ -118,9 +118,9 @@ public sealed class OnnxExportFileTests
         Assert.ThrowsExactly<ArgumentNullException>(() => model.ExportToOnnx((string)null!));
         Assert.ThrowsExactly<ArgumentNullException>(() => model.ExportToOnnx((Stream)null!));
         Assert.ThrowsExactly<ArgumentException>(() => model.ExportToOnnx("  "));
-        var error = Assert.ThrowsExactly<ArgumentException>(() => model.ExportToOnnx(Path.Combine(_directory, "vocab.txt")));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.ExportToOnnx(Path.Combine(directory, "vocab.txt")));
         StringAssert.Contains(error.Message, "vocab.txt");
-        Assert.IsEmpty(Directory.GetFiles(_directory));
+        Assert.IsEmpty(Directory.GetFiles(directory));
     }
 
     /// <summary>A user-defined encoder: not one the exporter knows.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Contrastive.Encoders;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Tests.Encoders.Onnx;
