@@ -1,3 +1,4 @@
+using MLNet.Contrastive.Runtime;
 using TorchSharp;
 
 namespace MLNet.Contrastive;

@@ -1,5 +1,5 @@
 using System.Text;
-using MLNet.Contrastive.Encoders.Onnx;
+using MLNet.Contrastive.Interop.Onnx;
 
 namespace MLNet.Contrastive.Encoders;
 

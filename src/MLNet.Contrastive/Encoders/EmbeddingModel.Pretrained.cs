@@ -1,3 +1,6 @@
+using MLNet.Contrastive.Interop;
+using MLNet.Contrastive.Interop.HuggingFace;
+using MLNet.Contrastive.Interop.Onnx;
 using MLNet.Contrastive.Text;
 
 namespace MLNet.Contrastive.Encoders;

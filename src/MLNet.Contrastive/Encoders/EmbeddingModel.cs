@@ -1,3 +1,4 @@
+using MLNet.Contrastive.Runtime;
 using MLNet.Contrastive.Text;
 using TorchSharp;
 using static TorchSharp.torch;

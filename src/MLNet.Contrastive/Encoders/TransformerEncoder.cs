@@ -9,7 +9,7 @@ namespace MLNet.Contrastive.Encoders;
 /// </summary>
 /// <remarks>Parameter names are Hugging Face BERT's (<c>embeddings.word_embeddings.weight</c>,
 /// <c>encoder.layer.0.attention.self.query.weight</c>, ...) plus <c>projection.*</c>, so
-/// <see cref="BertCheckpoint"/> imports BERT weights one to one. With mean or max pooling, a text's embedding does
+/// <see cref="Interop.HuggingFace.BertCheckpoint"/> imports BERT weights one to one. With mean or max pooling, a text's embedding does
 /// not depend on padding or on the other texts of the batch.</remarks>
 public sealed class TransformerEncoder : TextEncoder
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Runtime;
 using MLNet.Contrastive.Text;
 using static TorchSharp.torch;
 

@@ -20,7 +20,7 @@ using Microsoft.Build.Framework;
 #endif
 #if MLNET_CONTRASTIVE_RUNTIME
 
-namespace MLNet.Contrastive.Native;
+namespace MLNet.Contrastive.Runtime;
 #endif
 
 #if !MLNET_CONTRASTIVE_TESTS && !MLNET_CONTRASTIVE_RUNTIME

@@ -1,4 +1,5 @@
 using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Interop.HuggingFace;
 using MLNet.Contrastive.Text;
 
 namespace MLNet.Contrastive.Tests.Encoders;

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Tests.Encoders;
-using MLNet.Contrastive.Tests.Encoders.Onnx;
+using MLNet.Contrastive.Tests.Interop.Onnx;
 
 namespace MLNet.Contrastive.Tests.Integration;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
+using MLNet.Contrastive.Runtime;
 
 namespace MLNet.Contrastive.Tests.Notebooks;
 

@@ -1,4 +1,5 @@
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Runtime;
 using MLNet.Contrastive.Training;
 
 namespace MLNet.Contrastive.Tests.Training;

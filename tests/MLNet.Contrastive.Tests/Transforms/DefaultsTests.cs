@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using MLNet.Contrastive.Encoders;
+using MLNet.Contrastive.Interop.HuggingFace;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Tests.Encoders;
+using MLNet.Contrastive.Tests.Interop.HuggingFace;
 using MLNet.Contrastive.Tests.Text;
 using MLNet.Contrastive.Transforms;
 

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Tests.Encoders;
-using MLNet.Contrastive.Tests.Encoders.Onnx;
+using MLNet.Contrastive.Tests.Interop.Onnx;
 using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;

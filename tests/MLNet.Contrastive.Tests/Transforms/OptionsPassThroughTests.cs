@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Tokenizers;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Runtime;
 using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
