@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Benchmarks;
 internal static class Workload
 {
     /// <summary>The BERT-small-like encoder of <paramref name="config"/> (seeded), in training mode.</summary>
-    public static global::MLNet.Contrastive.Encoders.TransformerEncoder Transformer(BenchmarkConfig config, int maxLength) => new(new TransformerEncoderOptions
+    public static global::MLNet.Contrastive.Encoders.TransformerEncoder Transformer(BenchmarkConfig config, int maxLength) => new(new TransformerShape
     {
         VocabularySize = config.Vocabulary, HiddenSize = config.Width, LayerCount = config.Layers, HeadCount = config.Heads,
         FeedForwardSize = config.FeedForward, MaxLength = maxLength, Dropout = config.Dropout, AttentionDropout = config.Dropout,
@@ -15,7 +15,7 @@ internal static class Workload
     });
 
     /// <summary>A static encoder of the same width and vocabulary (seeded).</summary>
-    public static StaticEncoder Static(BenchmarkConfig config) => new(new StaticEncoderOptions
+    public static StaticEncoder Static(BenchmarkConfig config) => new(new StaticShape
     {
         VocabularySize = config.Vocabulary, EmbeddingSize = config.Width, Seed = 1,
     });

@@ -7,7 +7,7 @@ internal static class OpenMpCheck
 {
     internal static int Run()
     {
-        using var encoder = new StaticEncoder(new StaticEncoderOptions { VocabularySize = 8, EmbeddingSize = 4, Seed = 1 });
+        using var encoder = new StaticEncoder(new StaticShape { VocabularySize = 8, EmbeddingSize = 4, Seed = 1 });
         using var a = torch.ones(256, 256);
         using var b = torch.mm(a, a).sum();
         Console.WriteLine($"OMP_WAIT_POLICY={TorchRuntime.OpenMpWaitPolicy ?? "<unset>"}");

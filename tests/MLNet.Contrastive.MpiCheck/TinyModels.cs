@@ -9,7 +9,7 @@ internal static class TinyModels
 {
     public const int Vocabulary = 40;
 
-    public static TransformerEncoder Encoder(long seed, double dropout) => new(new TransformerEncoderOptions
+    public static TransformerEncoder Encoder(long seed, double dropout) => new(new TransformerShape
     {
         VocabularySize = Vocabulary,
         HiddenSize = 16,

@@ -42,7 +42,7 @@ public static class AttentionBudget
     public static long ScoresPerSquaredLength(TextEncoder encoder, bool withAutograd)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        return encoder is TransformerEncoder t ? (long)t.Options.HeadCount * (withAutograd ? Math.Max(1, t.Options.LayerCount) : 1) : 0;
+        return encoder.AttentionScoresPerSquaredLength(withAutograd);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly BertSelfAttention self;
     private readonly BertResidualOutput output;
 
-    internal BertAttention(TransformerEncoderOptions o)
+    internal BertAttention(TransformerShape o)
         : base("attention")
     {
         self = new BertSelfAttention(o);

@@ -15,7 +15,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
     private readonly Dropout dropout;
 
-    internal BertEmbeddings(TransformerEncoderOptions o)
+    internal BertEmbeddings(TransformerShape o)
         : base("embeddings")
     {
         word_embeddings = nn.Embedding(o.VocabularySize, o.HiddenSize);

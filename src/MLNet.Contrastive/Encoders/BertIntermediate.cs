@@ -8,7 +8,7 @@ internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
 
-    internal BertIntermediate(TransformerEncoderOptions o)
+    internal BertIntermediate(TransformerShape o)
         : base("intermediate")
     {
         dense = nn.Linear(o.HiddenSize, o.FeedForwardSize);

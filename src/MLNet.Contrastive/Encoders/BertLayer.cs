@@ -10,7 +10,7 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly BertIntermediate intermediate;
     private readonly BertResidualOutput output;
 
-    internal BertLayer(TransformerEncoderOptions o)
+    internal BertLayer(TransformerShape o)
         : base("layer")
     {
         attention = new BertAttention(o);

@@ -8,7 +8,7 @@ internal sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<BertLayer> layer;
 
-    internal BertLayerStack(TransformerEncoderOptions o)
+    internal BertLayerStack(TransformerShape o)
         : base("encoder")
     {
         layer = new ModuleList<BertLayer>();

@@ -12,7 +12,7 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
     private readonly Dropout dropout;
 
-    internal BertResidualOutput(int inputSize, TransformerEncoderOptions o)
+    internal BertResidualOutput(int inputSize, TransformerShape o)
         : base("output")
     {
         dense = nn.Linear(inputSize, o.HiddenSize);

@@ -26,7 +26,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     internal static bool FusedKernelEnabled { get; set; } = true;
 
-    internal BertSelfAttention(TransformerEncoderOptions o)
+    internal BertSelfAttention(TransformerShape o)
         : base("self")
     {
         heads = o.HeadCount;

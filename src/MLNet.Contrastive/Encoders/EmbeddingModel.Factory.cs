@@ -66,14 +66,14 @@ public sealed partial class EmbeddingModel
         CheckClsToken(pooling, tokenizer, options.Encoder);
         TextEncoder encoder = options.Encoder switch
         {
-            EncoderKind.Transformer => new TransformerEncoder(new TransformerEncoderOptions
+            EncoderKind.Transformer => new TransformerEncoder(new TransformerShape
             {
                 VocabularySize = rows, HiddenSize = options.HiddenSize, LayerCount = options.LayerCount,
                 HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = tokenizer.MaxTokens,
                 Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = pooling,
                 OutputDimension = options.OutputDimension, Normalize = options.Normalize ?? false, Seed = options.Seed,
             }),
-            EncoderKind.Static => new StaticEncoder(new StaticEncoderOptions
+            EncoderKind.Static => new StaticEncoder(new StaticShape
             {
                 VocabularySize = rows, EmbeddingSize = options.HiddenSize, OutputDimension = options.OutputDimension,
                 Normalize = options.Normalize ?? false, Seed = options.Seed,

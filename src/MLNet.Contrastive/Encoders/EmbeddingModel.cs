@@ -24,20 +24,14 @@ public sealed partial class EmbeddingModel : IDisposable
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(encoder);
         var rows = vocabularyMap?.Count ?? tokenizer.VocabularySize;
-        var (table, maxLength) = encoder switch
+        if (encoder.VocabularySize < rows)
         {
-            TransformerEncoder t => (t.Options.VocabularySize, t.Options.MaxLength),
-            StaticEncoder s => (s.Options.VocabularySize, int.MaxValue),
-            _ => (int.MaxValue, int.MaxValue),
-        };
-        if (table < rows)
-        {
-            throw new ArgumentException($"The encoder has {table} embedding rows but the {(vocabularyMap is null ? "tokenizer" : "vocabulary map")} produces ids up to {rows - 1}.", nameof(encoder));
+            throw new ArgumentException($"The encoder has {encoder.VocabularySize} embedding rows but the {(vocabularyMap is null ? "tokenizer" : "vocabulary map")} produces ids up to {rows - 1}.", nameof(encoder));
         }
 
-        if (maxLength < tokenizer.MaxTokens)
+        if (encoder.MaxLength < tokenizer.MaxTokens)
         {
-            throw new ArgumentException($"The encoder takes at most {maxLength} tokens but the tokenizer's MaxTokens is {tokenizer.MaxTokens}.", nameof(encoder));
+            throw new ArgumentException($"The encoder takes at most {encoder.MaxLength} tokens but the tokenizer's MaxTokens is {tokenizer.MaxTokens}.", nameof(encoder));
         }
 
         Tokenizer = tokenizer;
@@ -171,12 +165,7 @@ public sealed partial class EmbeddingModel : IDisposable
     // An id outside the embedding table would fail inside libtorch, which aborts the process: check first.
     private void CheckIds(IReadOnlyList<int[]> sequences)
     {
-        var rows = Encoder switch
-        {
-            TransformerEncoder t => t.Options.VocabularySize,
-            StaticEncoder s => s.Options.VocabularySize,
-            _ => int.MaxValue,
-        };
+        var rows = Encoder.VocabularySize;
         for (var i = 0; i < sequences.Count; i++)
         {
             foreach (var id in sequences[i])

@@ -10,8 +10,6 @@ public static class EncoderSerializer
 
     // Version 1: first version.
     private const int Version = 1;
-    private const byte TransformerKind = 1;
-    private const byte StaticKind = 2;
 
     /// <summary>Writes an encoder to a stream (left open).</summary>
     /// <param name="encoder">A <see cref="TransformerEncoder"/> or <see cref="StaticEncoder"/>.</param>
@@ -45,20 +43,7 @@ public static class EncoderSerializer
     {
         writer.Write(Signature);
         writer.Write(Version);
-        switch (encoder)
-        {
-            case TransformerEncoder transformer:
-                writer.Write(TransformerKind);
-                transformer.Options.Write(writer);
-                break;
-            case StaticEncoder bag:
-                writer.Write(StaticKind);
-                bag.Options.Write(writer);
-                break;
-            default:
-                throw new NotSupportedException($"Encoders of type '{encoder.GetType().FullName}' cannot be saved; TransformerEncoder and StaticEncoder can.");
-        }
-
+        encoder.WriteShape(writer);
         TensorData.WriteAll(writer, encoder.state_dict().Select(p => (p.Key, p.Value)));
     }
 
@@ -75,11 +60,12 @@ public static class EncoderSerializer
             throw new InvalidDataException($"Saved encoder version {version} is not supported: this library reads versions 1 to {Version}.");
         }
 
+        // The one place that maps a saved kind to an encoder type.
         var kind = reader.ReadByte();
-        object options = kind switch
+        var encoderOf = kind switch
         {
-            TransformerKind => TransformerEncoderOptions.Read(reader),
-            StaticKind => StaticEncoderOptions.Read(reader),
+            TransformerEncoder.SerializedKind => Transformer(TransformerShape.Read(reader)),
+            StaticEncoder.SerializedKind => Static(StaticShape.Read(reader)),
             _ => throw new InvalidDataException($"Saved encoder: unknown kind {kind}."),
         };
 
@@ -87,7 +73,7 @@ public static class EncoderSerializer
         // declares is allocated, so a forged configuration cannot make the loader allocate what the data does not hold.
         var tensors = TensorData.ReadAll(reader);
         var present = tensors.Values.Sum(t => (long)t.Values.Length);
-        var declared = MinimumWeights(options);
+        var declared = encoderOf.MinimumWeights;
         if (declared > present)
         {
             throw new InvalidDataException(
@@ -97,11 +83,7 @@ public static class EncoderSerializer
         TextEncoder encoder;
         try
         {
-            encoder = options switch
-            {
-                TransformerEncoderOptions t => new TransformerEncoder(t),
-                _ => new StaticEncoder((StaticEncoderOptions)options),
-            };
+            encoder = encoderOf.Create();
         }
         catch (ArgumentException e)
         {
@@ -118,14 +100,8 @@ public static class EncoderSerializer
             encoder.Dispose();
             throw;
         }
-    }
 
-    // A lower bound of the weights an encoder of these options has (its embedding tables and layer matrices).
-    private static long MinimumWeights(object options) => options switch
-    {
-        TransformerEncoderOptions t => ((long)t.VocabularySize * t.HiddenSize) + ((long)t.MaxLength * t.HiddenSize)
-            + ((long)Math.Max(t.LayerCount, 0) * ((4L * t.HiddenSize * t.HiddenSize) + (2L * t.HiddenSize * t.FeedForwardSize))),
-        StaticEncoderOptions s => (long)s.VocabularySize * s.EmbeddingSize,
-        _ => 0,
-    };
+        static (Func<TextEncoder> Create, long MinimumWeights) Transformer(TransformerShape shape) => (() => new TransformerEncoder(shape), shape.MinimumWeights);
+        static (Func<TextEncoder> Create, long MinimumWeights) Static(StaticShape shape) => (() => new StaticEncoder(shape), shape.MinimumWeights);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using MLNet.Contrastive.Interop.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,32 +12,53 @@ namespace MLNet.Contrastive.Encoders;
 /// <remarks>Parameters: <c>embeddings.weight</c> and, with a projection, <c>projection.weight</c>/<c>projection.bias</c>.</remarks>
 public sealed class StaticEncoder : TextEncoder
 {
+    /// <summary>The kind byte of a saved static encoder (<see cref="EncoderSerializer"/>).</summary>
+    internal const byte SerializedKind = 2;
+
+    private const string TableName = "embeddings.weight";
+
     // Field names are the parameter names: RegisterComponents uses them.
     private readonly Embedding embeddings;
     private readonly Linear? projection;
 
     /// <summary>Initializes a new instance of the <see cref="StaticEncoder"/> class (embeddings ~ N(0, 0.02)).</summary>
-    /// <param name="options">The shape.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public StaticEncoder(StaticEncoderOptions options)
+    /// <param name="shape">The shape.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A size is invalid.</exception>
+    public StaticEncoder(StaticShape shape)
         : base(nameof(StaticEncoder))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
-        embeddings = nn.Embedding(options.VocabularySize, options.EmbeddingSize);
-        projection = options.OutputDimension is { } output ? nn.Linear(options.EmbeddingSize, output) : null;
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.Validate();
+        Shape = shape;
+        embeddings = nn.Embedding(shape.VocabularySize, shape.EmbeddingSize);
+        projection = shape.OutputDimension is { } output ? nn.Linear(shape.EmbeddingSize, output) : null;
         RegisterComponents();
 
-        WeightInit.Bert(this, options.Seed);
+        WeightInit.Bert(this, shape.Seed);
     }
 
-    /// <summary>Gets the options this encoder was built with.</summary>
-    public StaticEncoderOptions Options { get; }
+    /// <summary>Gets the shape this encoder was built with.</summary>
+    public StaticShape Shape { get; }
 
     /// <inheritdoc />
-    public override int Dimension => Options.OutputDimension ?? Options.EmbeddingSize;
+    public override int Dimension => Shape.OutputDimension ?? Shape.EmbeddingSize;
+
+    /// <inheritdoc />
+    public override int VocabularySize => Shape.VocabularySize;
+
+    /// <inheritdoc />
+    public override string KindName => "static";
+
+    /// <inheritdoc />
+    public override string Description => string.Create(CultureInfo.InvariantCulture, $"static, width {Shape.EmbeddingSize}");
+
+    /// <inheritdoc />
+    public override string PoolingDescription => Shape.Normalize ? "mean of token embeddings, L2-normalised" : "mean of token embeddings";
+
+    /// <inheritdoc />
+    internal override OnnxEncoderGraph OnnxGraph => new(TableName, Shape.EmbeddingSize, PoolingMode.Mean, Shape.Normalize,
+        (b, weights, _, output) => OnnxEncoderGraph.StaticTokenStates(b, weights, TableName, output));
 
     /// <summary>Encodes a padded batch.</summary>
     /// <param name="inputIds">Token ids <c>[n, L]</c>, int64.</param>
@@ -47,6 +70,13 @@ public sealed class StaticEncoder : TextEncoder
         Pooling.CheckInputs(inputIds, attentionMask, 0);
         using var scope = NewDisposeScope();
         var pooled = Pooling.Apply(embeddings.call(inputIds), attentionMask, PoolingMode.Mean);
-        return Pooling.ProjectAndNormalize(pooled, projection, Options.Normalize).MoveToOuterDisposeScope();
+        return Pooling.ProjectAndNormalize(pooled, projection, Shape.Normalize).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    internal override void WriteShape(BinaryWriter writer)
+    {
+        writer.Write(SerializedKind);
+        Shape.Write(writer);
     }
 }

@@ -150,16 +150,7 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     }
 
     /// <summary>The default model id: <c>contrastive-&lt;encoder&gt;-&lt;dimension&gt;</c>.</summary>
-    internal static string DefaultModelId(EmbeddingModel model)
-    {
-        var kind = model.Encoder switch
-        {
-            TransformerEncoder => "transformer",
-            StaticEncoder => "static",
-            var other => other.GetType().Name.ToLowerInvariant(),
-        };
-        return $"contrastive-{kind}-{model.Dimension}";
-    }
+    internal static string DefaultModelId(EmbeddingModel model) => $"contrastive-{model.Encoder.KindName}-{model.Dimension}";
 
     private void CheckOptions(EmbeddingGenerationOptions? options)
     {

@@ -6,7 +6,7 @@ namespace MLNet.Contrastive.Interop;
 /// <param name="Shape">The encoder options the checkpoint defines (mean pooling, no projection, no normalisation).</param>
 /// <param name="Tensors">The weights by parameter name (prefix <c>bert.</c> removed, pooler and position ids dropped).</param>
 /// <param name="Source">The file (or stream description) for messages.</param>
-internal sealed record PretrainedWeights(TransformerEncoderOptions Shape, IReadOnlyDictionary<string, TensorData> Tensors, string Source)
+internal sealed record PretrainedWeights(TransformerShape Shape, IReadOnlyDictionary<string, TensorData> Tensors, string Source)
 {
     /// <summary>The name of the token embedding table, whose rows bound the vocabulary.</summary>
     internal const string WordEmbeddings = "embeddings.word_embeddings.weight";
@@ -16,7 +16,7 @@ internal sealed record PretrainedWeights(TransformerEncoderOptions Shape, IReadO
 
     /// <summary>Builds an encoder of <paramref name="options"/> (the shape with pooling, projection, ... changed) holding these weights.</summary>
     /// <exception cref="InvalidDataException">A tensor is missing or mis-shaped (all named).</exception>
-    internal TransformerEncoder CreateEncoder(TransformerEncoderOptions options)
+    internal TransformerEncoder CreateEncoder(TransformerShape options)
     {
         var encoder = new TransformerEncoder(options);
         try

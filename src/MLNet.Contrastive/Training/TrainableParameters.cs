@@ -47,7 +47,7 @@ internal sealed class TrainableParameters
         var frozen = new List<Parameter>();
         foreach (var encoder in encoders)
         {
-            var layers = encoder is TransformerEncoder t ? t.Options.LayerCount : 0;
+            var layers = encoder.LayerCount;
             if (frozenLayers > layers)
             {
                 throw new ArgumentOutOfRangeException("options.FrozenLayers", frozenLayers,

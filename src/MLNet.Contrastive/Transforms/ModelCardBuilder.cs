@@ -32,24 +32,15 @@ internal static class ModelCardBuilder
     internal static ModelCard Create(ContrastiveEmbeddingOptions options, EmbeddingModel model, TrainingSummary summary)
     {
         var invariant = CultureInfo.InvariantCulture;
-        var (encoder, pooling, normalized) = model.Encoder switch
-        {
-            TransformerEncoder t => (
-                string.Create(invariant, $"transformer, {t.Options.LayerCount} layers, width {t.Options.HiddenSize}, {t.Options.HeadCount} heads"),
-                t.Options.Pooling.ToString().ToLowerInvariant(),
-                t.Options.Normalize),
-            StaticEncoder s => (string.Create(invariant, $"static, width {s.Options.EmbeddingSize}"), "mean of token embeddings", s.Options.Normalize),
-            var other => (other.GetType().Name, "encoder-defined", false),
-        };
         var temperature = options.LearnableTemperature ? "learnable, initial value" : "fixed";
         return new ModelCard
         {
             BaseModel = BaseModel(options.PretrainedModelPath ?? options.PretrainedCheckpointDirectory),
-            Encoder = encoder,
+            Encoder = model.Encoder.Description,
             Tokenizer = Describe(model.Tokenizer, model.VocabularyMap),
             MaxTokens = model.Tokenizer.MaxTokens,
             Dimension = model.Dimension,
-            Pooling = normalized ? pooling + ", L2-normalised" : pooling,
+            Pooling = model.Encoder.PoolingDescription,
             Loss = string.Create(invariant, $"{options.Loss}, temperature {options.Temperature} ({temperature})"),
             BatchSize = Math.Min(options.BatchSize, summary.Examples),
             ChunkSize = options.ChunkSize,

@@ -23,7 +23,7 @@ public sealed class BertSelfAttentionTests
     public void DropoutInactive_MatchesWrittenOutAttention_ValuesAndGradients(double attentionDropout, bool training)
     {
         using var scope = NewDisposeScope();
-        using var attention = new BertSelfAttention(new TransformerEncoderOptions
+        using var attention = new BertSelfAttention(new TransformerShape
         {
             HiddenSize = Width, HeadCount = Heads, AttentionDropout = attentionDropout,
         });
@@ -55,7 +55,7 @@ public sealed class BertSelfAttentionTests
     public void TrainingWithAttentionDropout_DropsProbabilities()
     {
         using var scope = NewDisposeScope();
-        using var attention = new BertSelfAttention(new TransformerEncoderOptions
+        using var attention = new BertSelfAttention(new TransformerShape
         {
             HiddenSize = Width, HeadCount = Heads, AttentionDropout = 0.5,
         });

@@ -43,7 +43,7 @@ public sealed class EmbeddingModelTests
         var ids = model.Tokenize([" fox", " zebra"]);
         Assert.AreNotEqual(model.VocabularyMap!.UnseenId, ids[0][0], "' fox' (with its space) is a token of the training texts");
         Assert.IsTrue(ids[1].All(id => id == model.VocabularyMap.UnseenId), "' zebra' is not");
-        Assert.AreEqual(model.VocabularyMap.Count, ((StaticEncoder)model.Encoder).Options.VocabularySize);
+        Assert.AreEqual(model.VocabularyMap.Count, ((StaticEncoder)model.Encoder).Shape.VocabularySize);
     }
 
     [TestMethod]
@@ -117,7 +117,7 @@ public sealed class EmbeddingModelTests
     public void Save_CustomTokenizer_NotSupportedNamesType()
     {
         var tokenizer = TextTokenizer.FromTokenizer(Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base"), 100277, 8);
-        using var model = new EmbeddingModel(tokenizer, new StaticEncoder(new StaticEncoderOptions { VocabularySize = 100277, EmbeddingSize = 4 }), null, DeviceKind.Cpu);
+        using var model = new EmbeddingModel(tokenizer, new StaticEncoder(new StaticShape { VocabularySize = 100277, EmbeddingSize = 4 }), null, DeviceKind.Cpu);
         var error = Assert.ThrowsExactly<NotSupportedException>(() => model.Save(new MemoryStream()));
         StringAssert.Contains(error.Message, "TiktokenTokenizer");
     }

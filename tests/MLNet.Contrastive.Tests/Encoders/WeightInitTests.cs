@@ -9,7 +9,7 @@ public sealed class WeightInitTests
     private static Dictionary<string, float[]> Weights(long? seed, int globalSeed)
     {
         manual_seed(globalSeed);
-        using var encoder = new TransformerEncoder(new TransformerEncoderOptions
+        using var encoder = new TransformerEncoder(new TransformerShape
         {
             VocabularySize = 50, HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, MaxLength = 16,
             OutputDimension = 8, Seed = seed,

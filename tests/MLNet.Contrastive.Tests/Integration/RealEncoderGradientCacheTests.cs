@@ -21,13 +21,13 @@ public sealed class RealEncoderGradientCacheTests
     private const int Vocabulary = 50;
     private const int Batch = 10; // chunks of 4 queries / 3 documents: 10 is divisible by neither
 
-    private static TransformerEncoder TinyTransformer(long seed, double dropout) => new(new TransformerEncoderOptions
+    private static TransformerEncoder TinyTransformer(long seed, double dropout) => new(new TransformerShape
     {
         VocabularySize = Vocabulary, HiddenSize = 32, LayerCount = 2, HeadCount = 2, FeedForwardSize = 64, MaxLength = 32,
         Dropout = dropout, AttentionDropout = dropout, Pooling = PoolingMode.Mean, Seed = seed,
     });
 
-    private static StaticEncoder Static(long seed) => new(new StaticEncoderOptions
+    private static StaticEncoder Static(long seed) => new(new StaticShape
     {
         VocabularySize = Vocabulary, EmbeddingSize = 24, OutputDimension = 32, Seed = seed,
     });

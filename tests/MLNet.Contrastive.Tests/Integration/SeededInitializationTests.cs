@@ -17,12 +17,12 @@ public sealed class SeededInitializationTests
         float[] Weights(nn.Module module) => module.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
 
         manual_seed(1);
-        using var staticA = new StaticEncoder(new StaticEncoderOptions { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 9 });
-        using var transformerA = new TransformerEncoder(new TransformerEncoderOptions { VocabularySize = 30, HiddenSize = 8, LayerCount = 1, HeadCount = 2, FeedForwardSize = 16, MaxLength = 8, Seed = 9 });
+        using var staticA = new StaticEncoder(new StaticShape { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 9 });
+        using var transformerA = new TransformerEncoder(new TransformerShape { VocabularySize = 30, HiddenSize = 8, LayerCount = 1, HeadCount = 2, FeedForwardSize = 16, MaxLength = 8, Seed = 9 });
         manual_seed(2);
-        using var staticB = new StaticEncoder(new StaticEncoderOptions { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 9 });
-        using var transformerB = new TransformerEncoder(new TransformerEncoderOptions { VocabularySize = 30, HiddenSize = 8, LayerCount = 1, HeadCount = 2, FeedForwardSize = 16, MaxLength = 8, Seed = 9 });
-        using var staticOther = new StaticEncoder(new StaticEncoderOptions { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 10 });
+        using var staticB = new StaticEncoder(new StaticShape { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 9 });
+        using var transformerB = new TransformerEncoder(new TransformerShape { VocabularySize = 30, HiddenSize = 8, LayerCount = 1, HeadCount = 2, FeedForwardSize = 16, MaxLength = 8, Seed = 9 });
+        using var staticOther = new StaticEncoder(new StaticShape { VocabularySize = 30, EmbeddingSize = 8, OutputDimension = 4, Seed = 10 });
 
         CollectionAssert.AreEqual(Weights(staticA), Weights(staticB), "static encoder, seed 9 twice");
         CollectionAssert.AreEqual(Weights(transformerA), Weights(transformerB), "transformer encoder, seed 9 twice");

@@ -82,8 +82,8 @@ public sealed class OptionsPassThroughTests
 
         Assert.IsNotNull(compact.Model.VocabularyMap);
         Assert.IsNull(full.Model.VocabularyMap);
-        Assert.AreEqual(full.Model.Tokenizer.VocabularySize, ((StaticEncoder)full.Model.Encoder).Options.VocabularySize);
-        Assert.AreEqual(compact.Model.VocabularyMap!.Count, ((StaticEncoder)compact.Model.Encoder).Options.VocabularySize);
+        Assert.AreEqual(full.Model.Tokenizer.VocabularySize, ((StaticEncoder)full.Model.Encoder).Shape.VocabularySize);
+        Assert.AreEqual(compact.Model.VocabularyMap!.Count, ((StaticEncoder)compact.Model.Encoder).Shape.VocabularySize);
 
         // Words the training texts never contain: one shared "unseen" row when compacted, their own rows otherwise.
         var unseen = new[] { "zebra", "volcano" };
@@ -124,8 +124,8 @@ public sealed class OptionsPassThroughTests
         using var clsModel = mlContext.Transforms.ContrastiveEmbedding(cls).Fit(data);
         using var meanModel = mlContext.Transforms.ContrastiveEmbedding(mean).Fit(data);
 
-        Assert.AreEqual(PoolingMode.Cls, ((TransformerEncoder)clsModel.Model.Encoder).Options.Pooling);
-        Assert.AreEqual(PoolingMode.Mean, ((TransformerEncoder)meanModel.Model.Encoder).Options.Pooling);
+        Assert.AreEqual(PoolingMode.Cls, ((TransformerEncoder)clsModel.Model.Encoder).Shape.Pooling);
+        Assert.AreEqual(PoolingMode.Mean, ((TransformerEncoder)meanModel.Model.Encoder).Shape.Pooling);
         var clsVectors = TestData.Vectors(clsModel.Transform(data));
         var meanVectors = TestData.Vectors(meanModel.Transform(data));
         Assert.AreNotEqual(PersistenceTests.Bits(meanVectors[0]), PersistenceTests.Bits(clsVectors[0]), "same seed and weights, other pooling");
@@ -135,7 +135,7 @@ public sealed class OptionsPassThroughTests
         var loaded = (ContrastiveEmbeddingTransformer)new MLContext().Model.Load(path, out _);
         using (loaded)
         {
-            Assert.AreEqual(PoolingMode.Cls, ((TransformerEncoder)loaded.Model.Encoder).Options.Pooling);
+            Assert.AreEqual(PoolingMode.Cls, ((TransformerEncoder)loaded.Model.Encoder).Shape.Pooling);
             CollectionAssert.AreEqual(clsVectors.Select(PersistenceTests.Bits).ToArray(), TestData.Vectors(loaded.Transform(data)).Select(PersistenceTests.Bits).ToArray());
         }
     }

@@ -26,7 +26,7 @@ public static class BertCheckpoint
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not JSON, or a required key is missing or invalid (the message names file and key).</exception>
     /// <exception cref="NotSupportedException">The configuration uses an activation or position embedding this encoder lacks.</exception>
-    public static TransformerEncoderOptions ReadConfig(string configPath)
+    public static TransformerShape ReadConfig(string configPath)
     {
         ArgumentNullException.ThrowIfNull(configPath);
         if (!File.Exists(configPath))
@@ -54,7 +54,7 @@ public static class BertCheckpoint
             throw new NotSupportedException($"'{configPath}': position_embedding_type '{Text("position_embedding_type", "")}' is not supported; only 'absolute' is.");
         }
 
-        var options = new TransformerEncoderOptions
+        var options = new TransformerShape
         {
             VocabularySize = Int("vocab_size"),
             HiddenSize = Int("hidden_size"),
@@ -134,7 +134,7 @@ public static class BertCheckpoint
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or the weights do not fit.</exception>
     /// <exception cref="NotSupportedException">The configuration is not supported.</exception>
-    public static TransformerEncoder LoadEncoder(string directory, Func<TransformerEncoderOptions, TransformerEncoderOptions>? configure = null)
+    public static TransformerEncoder LoadEncoder(string directory, Func<TransformerShape, TransformerShape>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var options = ReadConfig(Path.Combine(directory, ConfigFileName));

@@ -15,7 +15,7 @@ internal static class OnnxBertGraph
     /// <param name="isPad">The boolean <c>[batch, sequence]</c> value, true where <c>attention_mask</c> is 0.</param>
     /// <param name="output">The name of the token states <c>[batch, sequence, width]</c>.</param>
     /// <returns><paramref name="output"/>.</returns>
-    internal static string TokenStates(OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerEncoderOptions o, string isPad, string output)
+    internal static string TokenStates(OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerShape o, string isPad, string output)
     {
         var hidden = Embeddings(b, weights, o);
 
@@ -30,7 +30,7 @@ internal static class OnnxBertGraph
     }
 
     /// <summary>word[input_ids] + position[0..L) + token_type[token_type_ids], then LayerNorm (BertEmbeddings).</summary>
-    private static string Embeddings(OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerEncoderOptions o)
+    private static string Embeddings(OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerShape o)
     {
         string Table(string name)
         {
@@ -48,7 +48,7 @@ internal static class OnnxBertGraph
 
     /// <summary>One post-LN layer (BertLayer): attention, residual, LayerNorm; feed-forward, residual, LayerNorm.</summary>
     private static string Layer(
-        OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerEncoderOptions o, string p, string hidden, string isPadKey, string? output)
+        OnnxGraphBuilder b, IReadOnlyDictionary<string, TensorData> weights, TransformerShape o, string p, string hidden, string isPadKey, string? output)
     {
         var heads = o.HeadCount;
         var headSize = o.HiddenSize / o.HeadCount;

@@ -115,7 +115,7 @@ internal static partial class OnnxBertReader
         return new TensorData([columns, rows], transposed);
     }
 
-    private static TransformerEncoderOptions Shape(OnnxGraph graph, Dictionary<string, TensorData> tensors, string firstQueryBias, string layerNorm)
+    private static TransformerShape Shape(OnnxGraph graph, Dictionary<string, TensorData> tensors, string firstQueryBias, string layerNorm)
     {
         TensorData Require(string name, int rank) =>
             tensors.TryGetValue(name, out var t) && t.Shape.Length == rank ? t
@@ -133,7 +133,7 @@ internal static partial class OnnxBertReader
             throw new NotSupportedException($"{graph.Source}: the graph has no Erf node, so its feed-forward activation is not the exact (erf) GELU this encoder computes.");
         }
 
-        return new TransformerEncoderOptions
+        return new TransformerShape
         {
             VocabularySize = (int)words.Shape[0],
             HiddenSize = hidden,

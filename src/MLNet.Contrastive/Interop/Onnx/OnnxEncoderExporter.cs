@@ -40,35 +40,14 @@ internal static class OnnxEncoderExporter
         b.Graph.Input.Add(OnnxGraphBuilder.Value(TokenTypeIds, TensorProto.Types.DataType.Int64, "batch", "sequence"));
         var isPad = b.Node("Equal", [AttentionMask, b.Int64s([0], scalar: true)]);
 
+        var encoder = model.Encoder.OnnxGraph ?? throw new NotSupportedException(
+            $"ONNX export: encoders of type '{model.Encoder.GetType().FullName}' cannot be exported; TransformerEncoder and StaticEncoder can.");
         var weights = Weights(model.Encoder);
-        int width;
-        string pooled;
-        bool normalize;
-        PoolingMode pooling;
-        switch (model.Encoder)
-        {
-            case TransformerEncoder transformer:
-                Fold(weights, "embeddings.word_embeddings.weight", model);
-                width = transformer.Options.HiddenSize;
-                (pooling, normalize) = (transformer.Options.Pooling, transformer.Options.Normalize);
-                var states = OnnxBertGraph.TokenStates(b, weights, transformer.Options, isPad, LastHiddenState);
-                pooled = OnnxPoolingGraph.Pool(b, states, isPad, pooling);
-                break;
-            case StaticEncoder bag:
-                Fold(weights, "embeddings.weight", model);
-                width = bag.Options.EmbeddingSize;
-                (pooling, normalize) = (PoolingMode.Mean, bag.Options.Normalize);
-                var table = OnnxGraphBuilder.Require(weights, "embeddings.weight", 2);
-                var tokens = b.Node("Gather", [b.Initializer("embeddings.weight", table.Values, table.Shape), InputIds], LastHiddenState);
-                pooled = OnnxPoolingGraph.Pool(b, tokens, isPad, pooling);
-                break;
-            default:
-                throw new NotSupportedException(
-                    $"ONNX export: encoders of type '{model.Encoder.GetType().FullName}' cannot be exported; TransformerEncoder and StaticEncoder can.");
-        }
-
-        OnnxPoolingGraph.ProjectAndNormalize(b, pooled, weights, normalize, SentenceEmbedding);
-        b.Graph.Output.Add(OnnxGraphBuilder.Value(LastHiddenState, TensorProto.Types.DataType.Float, "batch", "sequence", width));
+        Fold(weights, encoder.WordEmbeddings, model);
+        var states = encoder.AddTokenStates(b, weights, isPad, LastHiddenState);
+        var pooled = OnnxPoolingGraph.Pool(b, states, isPad, encoder.Pooling);
+        OnnxPoolingGraph.ProjectAndNormalize(b, pooled, weights, encoder.Normalize, SentenceEmbedding);
+        b.Graph.Output.Add(OnnxGraphBuilder.Value(LastHiddenState, TensorProto.Types.DataType.Float, "batch", "sequence", encoder.Width));
         b.Graph.Output.Add(OnnxGraphBuilder.Value(SentenceEmbedding, TensorProto.Types.DataType.Float, "batch", model.Dimension));
         if (b.DataBytes > MaxDataBytes)
         {
@@ -85,7 +64,7 @@ internal static class OnnxEncoderExporter
             Graph = b.Graph,
         };
         result.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
-        foreach (var (key, value) in Metadata(model, pooling, normalize))
+        foreach (var (key, value) in Metadata(model, encoder.Pooling, encoder.Normalize))
         {
             result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }

@@ -35,7 +35,7 @@ public sealed class HuggingFaceFolderTests
                 new MemoryStream(PretrainedResources.Onnx(PretrainedResources.MiniLM)), new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)),
                 new EmbeddingModelOptions { Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = 256, Device = DeviceKind.Cpu });
 
-            var options = ((TransformerEncoder)folder.Encoder).Options;
+            var options = ((TransformerEncoder)folder.Encoder).Shape;
             Assert.AreEqual((PoolingMode.Mean, true, 256, 384), (options.Pooling, options.Normalize, folder.Tokenizer.MaxTokens, folder.Dimension));
 
             // The same float32 weights and operations: identical vectors (the tolerance only guards the comparison).

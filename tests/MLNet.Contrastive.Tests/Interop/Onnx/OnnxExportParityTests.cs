@@ -10,7 +10,7 @@ public sealed class OnnxExportParityTests
 {
     private static TextTokenizer Bert() => TextTokenizer.FromBertVocabulary(TestVocabulary.WriteFile(), lowerCase: true, maxTokens: 32);
 
-    private static TransformerEncoderOptions Shape(PoolingMode pooling, int? output, bool normalize, int vocabulary = 20) => new()
+    private static TransformerShape Shape(PoolingMode pooling, int? output, bool normalize, int vocabulary = 20) => new()
     {
         VocabularySize = vocabulary, HiddenSize = 16, LayerCount = 2, HeadCount = 2, FeedForwardSize = 32, MaxLength = 32,
         Pooling = pooling, OutputDimension = output, Normalize = normalize, Seed = 7,
@@ -59,7 +59,7 @@ public sealed class OnnxExportParityTests
     {
         var tokenizer = compact ? TextTokenizer.Cl100kBase(maxTokens: 32) : Bert();
         var map = compact ? VocabularyMap.Build(tokenizer, ["The cat sat on the mat.", "hello world"]) : null;
-        var encoder = new StaticEncoder(new StaticEncoderOptions
+        var encoder = new StaticEncoder(new StaticShape
         {
             VocabularySize = map?.Count ?? 20, EmbeddingSize = 12, OutputDimension = output, Normalize = normalize, Seed = 3,
         });

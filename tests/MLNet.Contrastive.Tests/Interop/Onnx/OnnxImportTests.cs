@@ -140,9 +140,9 @@ public sealed class OnnxImportTests
         {
             using var model = EmbeddingModel.Create(new EmbeddingModelOptions { PretrainedPath = Path.Combine(directory, "model.onnx"), Device = DeviceKind.Cpu });
             var encoder = (TransformerEncoder)model.Encoder;
-            Assert.AreEqual(PoolingMode.Cls, encoder.Options.Pooling);
-            Assert.IsTrue(encoder.Options.Normalize);
-            Assert.IsNull(encoder.Options.OutputDimension, "no projection on a pretrained model unless asked");
+            Assert.AreEqual(PoolingMode.Cls, encoder.Shape.Pooling);
+            Assert.IsTrue(encoder.Shape.Normalize);
+            Assert.IsNull(encoder.Shape.OutputDimension, "no projection on a pretrained model unless asked");
             Assert.AreEqual(384, model.Dimension);
             Assert.AreEqual(256, model.Tokenizer.MaxTokens);
             Assert.IsFalse(model.Tokenizer.LowerCase);

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Encoders;
 
 /// <summary>The shape of a <see cref="StaticEncoder"/>. Immutable; change with <c>with</c>.</summary>
-public sealed record StaticEncoderOptions
+public sealed record StaticShape
 {
     /// <summary>Gets the number of token embedding rows. Default is 30522.</summary>
     public int VocabularySize { get; init; } = 30522;
@@ -30,12 +30,15 @@ public sealed record StaticEncoderOptions
         }
     }
 
+    /// <summary>Gets a lower bound of the weights an encoder of this shape has (its embedding table).</summary>
+    internal long MinimumWeights => (long)VocabularySize * EmbeddingSize;
+
     internal void Write(BinaryWriter w)
     {
         w.Write(VocabularySize); w.Write(EmbeddingSize); w.Write(OutputDimension ?? 0); w.Write(Normalize);
     }
 
-    internal static StaticEncoderOptions Read(BinaryReader r) => new()
+    internal static StaticShape Read(BinaryReader r) => new()
     {
         VocabularySize = r.ReadInt32(), EmbeddingSize = r.ReadInt32(),
         OutputDimension = r.ReadInt32() is var o && o > 0 ? o : null, Normalize = r.ReadBoolean(),

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Encoders;
 
 /// <summary>The shape of a <see cref="TransformerEncoder"/> (BERT layout). Immutable; change with <c>with</c>.</summary>
-public sealed record TransformerEncoderOptions
+public sealed record TransformerShape
 {
     /// <summary>Gets the number of token embedding rows. Default is 30522 (BERT's uncased vocabulary).</summary>
     public int VocabularySize { get; init; } = 30522;
@@ -84,6 +84,11 @@ public sealed record TransformerEncoderOptions
         }
     }
 
+    /// <summary>Gets a lower bound of the weights an encoder of this shape has (its embedding tables and layer matrices):
+    /// what a saved encoder must hold before one is allocated.</summary>
+    internal long MinimumWeights => ((long)VocabularySize * HiddenSize) + ((long)MaxLength * HiddenSize)
+        + ((long)Math.Max(LayerCount, 0) * ((4L * HiddenSize * HiddenSize) + (2L * HiddenSize * FeedForwardSize)));
+
     internal void Write(BinaryWriter w)
     {
         w.Write(VocabularySize); w.Write(HiddenSize); w.Write(LayerCount); w.Write(HeadCount); w.Write(FeedForwardSize);
@@ -91,9 +96,9 @@ public sealed record TransformerEncoderOptions
         w.Write((int)Pooling); w.Write(OutputDimension ?? 0); w.Write(Normalize);
     }
 
-    internal static TransformerEncoderOptions Read(BinaryReader r)
+    internal static TransformerShape Read(BinaryReader r)
     {
-        var options = new TransformerEncoderOptions
+        var options = new TransformerShape
         {
             VocabularySize = r.ReadInt32(), HiddenSize = r.ReadInt32(), LayerCount = r.ReadInt32(), HeadCount = r.ReadInt32(),
             FeedForwardSize = r.ReadInt32(), MaxLength = r.ReadInt32(), TokenTypeCount = r.ReadInt32(),
