@@ -71,7 +71,7 @@ internal static class DistributedSuite
         var loss = new InfoNceLoss(Temperature.Fixed(0.05));
         var queries = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 10);
         var documents = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 20);
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = config.Chunk, DocumentChunkSize = config.Chunk, ReplaySeed = 0 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = config.Chunk, ReplaySeed = 0 });
         var distributed = communicator is null ? null : new DistributedGradientCache(cache, communicator);
         var gathers = new List<double>();
         var reduces = new List<double>();

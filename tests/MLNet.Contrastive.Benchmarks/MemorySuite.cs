@@ -71,7 +71,7 @@ internal static class MemorySuite
         var loss = new InfoNceLoss(Temperature.Fixed(0.05)) { RowChunkSize = 256 }; // as ContrastiveEmbedding trains
         var queries = Workload.FixedLength(batch, config.MemoryLength, config.Vocabulary, seed: 10);
         var documents = Workload.FixedLength(batch, config.MemoryLength, config.Vocabulary, seed: 20);
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = config.Chunk, DocumentChunkSize = config.Chunk, ReplaySeed = 0 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = config.Chunk, ReplaySeed = 0 });
 
         // A warmup step on 2 pairs loads libtorch's kernels and allocates the parameters' gradients (memory every
         // training run holds), so the measured step is warm; its own peak is far below the measured step's.

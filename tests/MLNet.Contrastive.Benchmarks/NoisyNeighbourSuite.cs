@@ -102,7 +102,7 @@ internal static class NoisyNeighbourSuite
         var loss = new InfoNceLoss(Temperature.Fixed(0.05));
         var queries = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 10);
         var documents = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 20);
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = config.Chunk, DocumentChunkSize = config.Chunk, ReplaySeed = 0 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = config.Chunk, ReplaySeed = 0 });
         long step = 0;
         const int repeats = 3;
         var wall = 0.0;

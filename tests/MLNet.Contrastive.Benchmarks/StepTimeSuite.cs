@@ -70,7 +70,7 @@ internal static class StepTimeSuite
         var loss = new InfoNceLoss(Temperature.Fixed(0.05));
         var queries = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 10);
         var documents = Workload.FixedLength(batch, config.StepLength, config.Vocabulary, seed: 20);
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = config.Chunk, DocumentChunkSize = config.Chunk, ReplaySeed = 0 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = config.Chunk, ReplaySeed = 0 });
         const int warmup = 1, repeats = 3;
 
         long step = 0;

@@ -45,7 +45,7 @@ internal static class StepCases
         long[]? groups = c.Grouped ? Enumerable.Range(0, c.Batch).Select(i => (long)(i % 4 == 1 ? i - 1 : i)).ToArray() : null;
         var cache = new GradientCache(queryEncoder, documentEncoder, loss, new GradientCacheOptions
         {
-            QueryChunkSize = c.QueryChunk,
+            ChunkSize = c.QueryChunk,
             DocumentChunkSize = c.DocumentChunk,
             SortByLength = true,
             ReplaySeed = 7,

@@ -18,8 +18,7 @@ internal static class TrainingCheck
 
         // The same training in one process, from the same initial weights.
         using var single = TinyModels.Encoder(seed: 1, dropout: 0.1);
-        options.Communicator = null;
-        var reference = new ContrastiveTrainer(single, null, Loss(), options).Train(examples);
+        var reference = new ContrastiveTrainer(single, null, Loss(), options with { Communicator = null }).Train(examples);
         var difference = encoder.parameters().Zip(single.parameters()).Max(p => (p.First - p.Second).abs().max().item<float>());
         var scale = single.parameters().Max(p => p.abs().max().item<float>());
         Output.Line(
@@ -30,11 +29,10 @@ internal static class TrainingCheck
 
     private static ContrastiveLoss Loss() => ContrastiveLossFactory.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 4);
 
-    private static ContrastiveTrainerOptions Options(ICommunicator communicator, int? failingRank) => new()
+    private static ContrastiveTrainer.Settings Options(ICommunicator communicator, int? failingRank) => new()
     {
         BatchSize = 8,
-        QueryChunkSize = 3,
-        DocumentChunkSize = 3,
+        Cache = new GradientCacheOptions { ChunkSize = 3 },
         Epochs = failingRank is null ? 1 : 3,
         LearningRate = 1e-3,
         WarmupSteps = 0,

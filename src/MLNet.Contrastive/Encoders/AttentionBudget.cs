@@ -34,16 +34,13 @@ public static class AttentionBudget
     }
 
     /// <summary>Returns what one row of squared length costs for <paramref name="encoder"/>: its heads, times its layers
-    /// when <paramref name="withAutograd"/>; 0 for an encoder without attention.</summary>
+    /// when <paramref name="withAutograd"/>; 0 for an encoder without attention, and for a module that is not one of the
+    /// library's encoders (its cost is unknown: its batches are not split).</summary>
     /// <param name="encoder">The encoder.</param>
     /// <param name="withAutograd">Whether the forward keeps every layer's activations for a backward.</param>
     /// <returns>The factor for <see cref="Scores"/>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="encoder"/> is null.</exception>
-    public static long ScoresPerSquaredLength(TextEncoder encoder, bool withAutograd)
-    {
-        ArgumentNullException.ThrowIfNull(encoder);
-        return encoder.AttentionScoresPerSquaredLength(withAutograd);
-    }
+    public static long ScoresPerSquaredLength(TorchSharp.torch.nn.Module encoder, bool withAutograd) =>
+        encoder is TextEncoder known ? known.AttentionScoresPerSquaredLength(withAutograd) : 0;
 
     /// <summary>
     /// Checks a maximum token count against an encoder's position table and against the budget for one text: the single

@@ -2,110 +2,100 @@ using MLNet.Contrastive.Text;
 
 namespace MLNet.Contrastive.Encoders;
 
-/// <summary>Building a model from <see cref="EmbeddingModelOptions"/>.</summary>
+/// <summary>Building a model from an <see cref="EncoderSpec"/>: the one factory of encoders by kind.</summary>
 public sealed partial class EmbeddingModel
 {
-    /// <summary>The maximum tokens per text of a model trained from scratch when none is chosen.</summary>
-    public const int DefaultMaxTokens = 128;
-
     /// <summary>
-    /// Builds a model: from a local pretrained model (folder or ONNX file) when <see cref="EmbeddingModelOptions.PretrainedPath"/> is set,
-    /// otherwise a freshly initialised encoder over the chosen tokenizer, compacted to the ids of
-    /// <paramref name="trainingTexts"/> when <see cref="EmbeddingModelOptions.CompactVocabulary"/> is on.
+    /// Builds a model: from a local pretrained model (folder or ONNX file) when <see cref="EncoderSpec.PretrainedModelPath"/> is
+    /// set, otherwise a freshly initialised encoder over the spec's tokenizer, compacted to the ids of
+    /// <paramref name="trainingTexts"/> when <see cref="EncoderSpec.CompactVocabulary"/> is on.
     /// </summary>
-    /// <param name="options">What to build (not modified).</param>
+    /// <param name="spec">What to build (validated by the caller).</param>
     /// <param name="trainingTexts">The training texts, for vocabulary compaction; null for none.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid or the options contradict each other (the message names them).</exception>
+    /// <exception cref="ArgumentException">The spec does not fit the tokenizer or the checkpoint (the message names the option).</exception>
     /// <exception cref="FileNotFoundException">A vocabulary or checkpoint file is missing.</exception>
     /// <exception cref="InvalidDataException">A checkpoint file is malformed or its weights do not fit.</exception>
     /// <exception cref="NotSupportedException">The checkpoint's configuration is not supported.</exception>
     /// <exception cref="InvalidOperationException">libtorch cannot be loaded (see <see cref="TorchRuntime.EnsureLoaded"/>).</exception>
-    public static EmbeddingModel Create(EmbeddingModelOptions options, IEnumerable<string>? trainingTexts = null)
+    internal static EmbeddingModel Create(EncoderSpec spec, IEnumerable<string>? trainingTexts = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
         TorchRuntime.EnsureLoaded();
-        if (options.PretrainedPath is { } pretrained)
+        if (spec.IsPretrained)
         {
-            return CreatePretrained(options, pretrained);
+            return FromCheckpoint(spec);
         }
 
-        var tokenizer = CreateTokenizer(options);
-        var sequences = options.CompactVocabulary && trainingTexts is not null
+        var tokenizer = CreateTokenizer(spec);
+        var sequences = spec.CompactVocabulary && trainingTexts is not null
             ? trainingTexts.Select(tokenizer.Encode)
             : null;
-        return Create(options, tokenizer, sequences);
+        return Create(spec, tokenizer, sequences);
     }
 
     /// <summary>
-    /// Builds a freshly initialised model over <paramref name="tokenizer"/>, compacted to the ids of
-    /// <paramref name="trainingSequences"/> (already tokenized, before any vocabulary mapping) when
-    /// <see cref="EmbeddingModelOptions.CompactVocabulary"/> is on. <see cref="EmbeddingModelOptions.VocabularyPath"/>,
-    /// <see cref="EmbeddingModelOptions.LowerCase"/> and <see cref="EmbeddingModelOptions.PretrainedPath"/> are not used.
+    /// Builds a freshly initialised model of <paramref name="spec"/>'s shape over <paramref name="tokenizer"/>, compacted
+    /// to the ids of <paramref name="trainingSequences"/> (already tokenized, before any vocabulary mapping) when
+    /// <see cref="EncoderSpec.CompactVocabulary"/> is on.
     /// </summary>
-    /// <param name="options">What to build (not modified).</param>
+    /// <param name="spec">The shape (its tokenizer and checkpoint settings are not used).</param>
     /// <param name="tokenizer">The tokenizer.</param>
     /// <param name="trainingSequences">The tokenizer ids of the training texts, for vocabulary compaction; null for none.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="tokenizer"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public static EmbeddingModel Create(EmbeddingModelOptions options, TextTokenizer tokenizer, IEnumerable<int[]>? trainingSequences)
+    /// <exception cref="ArgumentException">Cls pooling over a tokenizer without a [CLS] token.</exception>
+    internal static EmbeddingModel Create(EncoderSpec spec, TextTokenizer tokenizer, IEnumerable<int[]>? trainingSequences)
     {
-        ArgumentNullException.ThrowIfNull(options);
         TorchRuntime.EnsureLoaded();
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        VocabularyMap? map = null;
-        if (options.CompactVocabulary && trainingSequences is not null)
-        {
-            map = VocabularyMap.Build(trainingSequences);
-        }
-
+        var map = spec.CompactVocabulary && trainingSequences is not null ? VocabularyMap.Build(trainingSequences) : null;
         var rows = map?.Count ?? tokenizer.VocabularySize;
-        var pooling = options.Pooling ?? PoolingMode.Mean;
-        CheckClsToken(pooling, tokenizer, options.Encoder);
-        TextEncoder encoder = options.Encoder switch
+        var pooling = spec.Pooling ?? PoolingMode.Mean;
+        CheckClsToken(pooling, tokenizer, spec.EncoderKind);
+        var projection = spec.EmbeddingDimension is { } d && d != spec.Width ? d : (int?)null;
+        TextEncoder encoder = spec.EncoderKind switch
         {
             EncoderKind.Transformer => new TransformerEncoder(new TransformerShape
             {
-                VocabularySize = rows, HiddenSize = options.HiddenSize, LayerCount = options.LayerCount,
-                HeadCount = options.HeadCount, FeedForwardSize = options.FeedForwardSize, MaxLength = tokenizer.MaxTokens,
-                Dropout = options.Dropout, AttentionDropout = options.Dropout, Pooling = pooling,
-                OutputDimension = options.OutputDimension, Normalize = options.Normalize ?? false, Seed = options.Seed,
+                VocabularySize = rows, HiddenSize = spec.Width, LayerCount = spec.Layers,
+                HeadCount = spec.Heads, FeedForwardSize = spec.FeedForwardWidth, MaxLength = tokenizer.MaxTokens,
+                Dropout = spec.Dropout, AttentionDropout = spec.Dropout, Pooling = pooling,
+                OutputDimension = projection, Normalize = spec.Normalize ?? false, Seed = spec.Seed,
             }),
             EncoderKind.Static => new StaticEncoder(new StaticShape
             {
-                VocabularySize = rows, EmbeddingSize = options.HiddenSize, OutputDimension = options.OutputDimension,
-                Normalize = options.Normalize ?? false, Seed = options.Seed,
+                VocabularySize = rows, EmbeddingSize = spec.Width, OutputDimension = projection,
+                Normalize = spec.Normalize ?? false, Seed = spec.Seed,
             }),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Encoder, "EmbeddingModelOptions.Encoder: expected Transformer or Static."),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.EncoderKind, "EncoderKind: expected Transformer or Static."),
         };
-        return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, options.Device));
+        return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, spec.Device));
     }
 
     /// <summary>
-    /// Returns the tokenizer <see cref="Create(EmbeddingModelOptions, IEnumerable{string})"/> builds for
-    /// <paramref name="options"/>: a pretrained model's vocab.txt (this reads the whole model), else
-    /// <see cref="EmbeddingModelOptions.VocabularyPath"/>, else cl100k_base.
+    /// Returns the tokenizer <see cref="Create(EncoderSpec, IEnumerable{string})"/> builds for <paramref name="spec"/>: a
+    /// pretrained model's vocab.txt (this reads the whole model), else the spec's tokenizer instance (its embedding table
+    /// is always compacted, so its size is not needed), else <see cref="EncoderSpec.VocabularyPath"/>, else cl100k_base.
     /// </summary>
-    /// <param name="options">The options (not modified).</param>
+    /// <param name="spec">The spec.</param>
     /// <returns>The tokenizer.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="FileNotFoundException">A vocabulary or checkpoint file is missing.</exception>
     /// <exception cref="ArgumentException">A vocabulary file is malformed (the message names file and line), or an option does not fit the pretrained model.</exception>
     /// <exception cref="InvalidDataException">A pretrained model's file is malformed.</exception>
-    public static TextTokenizer CreateTokenizer(EmbeddingModelOptions options)
+    internal static TextTokenizer CreateTokenizer(EncoderSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.PretrainedPath is not null)
+        if (spec.IsPretrained)
         {
-            using var model = Create(options);
+            using var model = Create(spec);
             return model.Tokenizer;
         }
 
-        var maxTokens = options.MaxTokens ?? DefaultMaxTokens;
-        return options.VocabularyPath is { } vocab
-            ? TextTokenizer.FromBertVocabulary(vocab, options.LowerCase ?? true, maxTokens)
+        var maxTokens = spec.MaxTokens ?? EncoderSpec.DefaultMaxTokens;
+        if (spec.Tokenizer is { } tokenizer)
+        {
+            return TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, maxTokens);
+        }
+
+        return spec.VocabularyPath is { } vocab
+            ? TextTokenizer.FromBertVocabulary(vocab, spec.LowerCase ?? true, maxTokens)
             : TextTokenizer.Cl100kBase(maxTokens);
     }
 
@@ -114,8 +104,8 @@ public sealed partial class EmbeddingModel
         if (pooling == PoolingMode.Cls && encoder == EncoderKind.Transformer && tokenizer.Kind == TokenizerKind.Cl100kBase)
         {
             throw new ArgumentException(
-                "EmbeddingModelOptions.Pooling: Cls pools the first token, which must be a [CLS] token, but the cl100k_base tokenizer has none; use a BERT vocabulary (VocabularyPath) or Mean/Max pooling.",
-                nameof(EmbeddingModelOptions.Pooling));
+                "Pooling: Cls pools the first token, which must be a [CLS] token, but the cl100k_base tokenizer has none; use a BERT vocabulary (VocabularyPath) or Mean/Max pooling.",
+                nameof(EncoderSpec.Pooling));
         }
     }
 

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Losses;
 
 /// <summary>Builds a <see cref="ContrastiveLoss"/> from a <see cref="LossKind"/>.</summary>
-public static class ContrastiveLossFactory
+internal static class ContrastiveLossFactory
 {
     /// <summary>Creates the loss of kind <paramref name="kind"/>.</summary>
     /// <param name="kind">The loss.</param>

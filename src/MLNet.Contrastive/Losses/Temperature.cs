@@ -113,7 +113,7 @@ public sealed class Temperature : nn.Module
         return logScale.clamp(Math.Log(1.0 / MaxValue), Math.Log(1.0 / MinValue)).exp();
     }
 
-    private static void CheckPositive(double value, string name)
+    internal static void CheckPositive(double value, string name)
     {
         if (!(value > 0) || double.IsInfinity(value))
         {

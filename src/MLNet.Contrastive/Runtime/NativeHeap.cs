@@ -10,16 +10,12 @@ namespace MLNet.Contrastive.Runtime;
 /// </summary>
 internal static class NativeHeap
 {
+    // Whether malloc_trim is missing (not glibc): found out once, then every call returns at once.
     private static bool unavailable = !OperatingSystem.IsLinux();
-    private static long calls;
-
-    /// <summary>Gets how many times <see cref="Trim"/> was called in this process (for tests).</summary>
-    internal static long Calls => Interlocked.Read(ref calls);
 
     /// <summary>Releases free heap pages; returns silently where <c>malloc_trim</c> does not exist.</summary>
     internal static void Trim()
     {
-        Interlocked.Increment(ref calls);
         if (unavailable)
         {
             return;

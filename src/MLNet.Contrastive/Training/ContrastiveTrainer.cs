@@ -14,7 +14,7 @@ namespace MLNet.Contrastive.Training;
 /// </summary>
 /// <remarks>
 /// <para><b>Batches.</b> Each epoch shuffles the examples with the trainer's own <see cref="Random"/> seeded from
-/// <see cref="ContrastiveTrainerOptions.Seed"/> and cuts them into batches of <see cref="ContrastiveTrainerOptions.BatchSize"/>.
+/// <see cref="Settings.Seed"/> and cuts them into batches of <see cref="Settings.BatchSize"/>.
 /// A last partial batch is trained on when it holds at least 2 examples and dropped otherwise (a contrastive batch of
 /// one has no negative; shuffling puts that example in a full batch in another epoch).</para>
 /// <para><b>Divergence.</b> The loss and the gradient norm are checked before the optimizer steps: a NaN or infinite
@@ -23,43 +23,43 @@ namespace MLNet.Contrastive.Training;
 /// replay are seeded; the global torch generator is reseeded per chunk, see <see cref="GradientCache"/>).</para>
 /// <para>The encoders are put in training mode while training and in eval mode when it ends. A learnable temperature
 /// is moved to the query encoder's device and optimised without weight decay.</para>
-/// <para><b>Data-parallel.</b> With a <see cref="ContrastiveTrainerOptions.Communicator"/> of more than one rank, every rank
+/// <para><b>Data-parallel.</b> With a <see cref="Settings.Communicator"/> of more than one rank, every rank
 /// runs this loop on the same examples, options and seed: the ranks start from rank 0's weights, each step is a
 /// <see cref="DistributedGradientCache"/> step on the same global batch, only rank 0 reports progress, and at the end
 /// the ranks' weight checksums must agree. A rank that throws writes its error and aborts the whole job
 /// (<see cref="ICommunicator.Abort"/>): the others would otherwise wait forever. See docs/distributed.md.</para>
 /// </remarks>
-public sealed class ContrastiveTrainer
+internal sealed class ContrastiveTrainer
 {
     private readonly TextEncoder queryEncoder;
     private readonly TextEncoder? documentEncoder;
     private readonly ContrastiveLoss loss;
-    private readonly ContrastiveTrainerOptions options;
+    private readonly Settings settings;
 
     /// <summary>Initializes a new instance of the <see cref="ContrastiveTrainer"/> class.</summary>
     /// <param name="queryEncoder">The query encoder, or the shared encoder; already on its device.</param>
     /// <param name="documentEncoder">The document encoder (two towers), or <see langword="null"/> to share the query encoder.</param>
     /// <param name="loss">The loss.</param>
-    /// <param name="options">The options; copied.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="queryEncoder"/>, <paramref name="loss"/> or <paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (its name is the parameter name).</exception>
-    public ContrastiveTrainer(TextEncoder queryEncoder, TextEncoder? documentEncoder, ContrastiveLoss loss, ContrastiveTrainerOptions options)
+    /// <param name="settings">What to train for how long (checked here: see <see cref="Settings.Validate"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="queryEncoder"/>, <paramref name="loss"/> or <paramref name="settings"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (its name is the parameter name).</exception>
+    public ContrastiveTrainer(TextEncoder queryEncoder, TextEncoder? documentEncoder, ContrastiveLoss loss, Settings settings)
     {
         ArgumentNullException.ThrowIfNull(queryEncoder);
         ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(options);
-        TrainerOptionsValidator.Validate(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
         this.queryEncoder = queryEncoder;
         this.documentEncoder = documentEncoder;
         this.loss = loss;
-        this.options = TrainerOptionsValidator.Copy(options);
+        this.settings = settings;
     }
 
     /// <summary>Trains the encoders (and a learnable temperature) in place.</summary>
     /// <param name="examples">The training examples (at least 2, all with the same number of hard negatives).</param>
     /// <param name="progress">Receives one report after every optimizer step; may be null.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
-    /// <returns>The steps, losses and validation scores.</returns>
+    /// <returns>The steps, losses and validation scores; none with <see cref="Settings.Epochs"/> = 0.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is null.</exception>
     /// <exception cref="ArgumentException">Fewer than 2 examples, a null or empty text, or a different number of hard negatives between examples.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -68,47 +68,40 @@ public sealed class ContrastiveTrainer
     /// (with more than one rank every exception ends the job instead, after being written to standard error).</exception>
     public TrainingResult Train(IReadOnlyList<ContrastiveExample> examples, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var negatives = TrainerOptionsValidator.CheckExamples(examples);
-        if (options.IntraOpThreads is { } threads)
+        ArgumentNullException.ThrowIfNull(examples);
+        if (settings.Epochs == 0)
         {
-            TorchRuntime.SetIntraOpThreads(threads);
+            return new TrainingResult(0, [], [], TimeSpan.Zero);
         }
 
-        var batchesPerEpoch = (examples.Count / options.BatchSize) + (examples.Count % options.BatchSize >= 2 ? 1 : 0);
-        var totalSteps = batchesPerEpoch * options.Epochs;
-        var warmup = options.WarmupSteps ?? (int)Math.Floor(options.WarmupRatio * totalSteps);
-        var schedule = new LearningRateSchedule(options.Schedule, Math.Min(warmup, totalSteps - 1), totalSteps);
+        var negatives = ContrastiveExample.CheckAll(examples);
+        var batchesPerEpoch = (examples.Count / settings.BatchSize) + (examples.Count % settings.BatchSize >= 2 ? 1 : 0);
+        var totalSteps = batchesPerEpoch * settings.Epochs;
+        var warmup = settings.WarmupSteps ?? (int)Math.Floor(settings.WarmupRatio * totalSteps);
+        var schedule = new LearningRateSchedule(settings.Schedule, Math.Min(warmup, totalSteps - 1), totalSteps);
 
         var device = queryEncoder.parameters().FirstOrDefault()?.device ?? CPU;
         loss.Temperature.to(device);
         TextEncoder[] encoders = documentEncoder is null ? [queryEncoder] : [queryEncoder, documentEncoder];
-        var trainable = TrainableParameters.Select(encoders, options.FreezeEmbeddings, options.FrozenLayers);
+        var trainable = TrainableParameters.Select(encoders, settings.FreezeEmbeddings, settings.FrozenLayers);
         var lossParameters = loss.Parameters().ToArray();
         var allParameters = trainable.All.Concat(lossParameters).ToArray();
         var groups = new List<AdamW.ParamGroup>();
         if (trainable.Decay.Length > 0)
         {
-            groups.Add(new AdamW.ParamGroup(trainable.Decay, lr: options.LearningRate, weight_decay: options.WeightDecay));
+            groups.Add(new AdamW.ParamGroup(trainable.Decay, lr: settings.LearningRate, weight_decay: settings.WeightDecay));
         }
 
         // Biases, LayerNorm parameters and a learnable temperature: no decay (BERT's fine-tuning recipe).
         var noDecay = trainable.NoDecay.Concat(lossParameters).ToArray();
         if (noDecay.Length > 0)
         {
-            groups.Add(new AdamW.ParamGroup(noDecay, lr: options.LearningRate, weight_decay: 0));
+            groups.Add(new AdamW.ParamGroup(noDecay, lr: settings.LearningRate, weight_decay: 0));
         }
 
-        using var optimizer = optim.AdamW(groups, options.LearningRate);
-        var cache = new GradientCache(queryEncoder, documentEncoder, loss, new GradientCacheOptions
-        {
-            QueryChunkSize = options.QueryChunkSize,
-            DocumentChunkSize = options.DocumentChunkSize,
-            SortByLength = options.SortByLength,
-            PaddingId = options.PaddingId,
-            ReplaySeed = options.Seed,
-            TrimNativeHeap = options.TrimNativeHeap,
-        });
-        var communicator = options.Communicator is { Size: > 1 } ranks ? ranks : null;
+        using var optimizer = optim.AdamW(groups, settings.LearningRate);
+        var cache = new GradientCache(queryEncoder, documentEncoder, loss, settings.Cache with { ReplaySeed = settings.Seed });
+        var communicator = settings.Communicator is { Size: > 1 } ranks ? ranks : null;
         Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep =
             communicator is null ? cache.Step : new DistributedGradientCache(cache, communicator).Step;
         progress = communicator is { Rank: not 0 } ? null : progress;
@@ -116,7 +109,7 @@ public sealed class ContrastiveTrainer
         // Every weight, frozen or not, starts from rank 0's and is checked at the end.
         var synchronized = cache.EncoderParameters().Concat(lossParameters).ToArray();
 
-        var random = new Random(options.Seed);
+        var random = new Random(settings.Seed);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var losses = new List<double>();
         var scores = new List<double>();
@@ -131,14 +124,14 @@ public sealed class ContrastiveTrainer
                 ParameterSync.BroadcastFromRoot(communicator, synchronized);
             }
 
-            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            for (var epoch = 0; epoch < settings.Epochs; epoch++)
             {
                 random.Shuffle(order);
                 for (var b = 0; b < batchesPerEpoch; b++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var batch = order.Skip(b * options.BatchSize).Take(options.BatchSize).Select(i => examples[i]).ToArray();
-                    var learningRate = options.LearningRate * schedule.Factor(step);
+                    var batch = order.Skip(b * settings.BatchSize).Take(settings.BatchSize).Select(i => examples[i]).ToArray();
+                    var learningRate = settings.LearningRate * schedule.Factor(step);
                     var value = TrainStep(optimizer, runStep, allParameters, batch, negatives, step, learningRate);
                     losses.Add(value);
                     step++;
@@ -148,7 +141,7 @@ public sealed class ContrastiveTrainer
                         elapsed, elapsed / step * (totalSteps - step)));
                 }
 
-                if (options.Validation is { } validate)
+                if (settings.Validation is { } validate)
                 {
                     SetTraining(false);
                     scores.Add(validate(epoch));
@@ -194,7 +187,7 @@ public sealed class ContrastiveTrainer
 
         var result = runStep(queries, documents, negatives, groups, step);
         CheckFinite(optimizer, result.Loss, step, "loss");
-        var norm = nn.utils.clip_grad_norm_(parameters, options.MaxGradientNorm ?? double.PositiveInfinity);
+        var norm = nn.utils.clip_grad_norm_(parameters, settings.MaxGradientNorm ?? double.PositiveInfinity);
         CheckFinite(optimizer, norm, step, "gradient norm");
         foreach (var group in optimizer.ParamGroups)
         {
@@ -222,5 +215,107 @@ public sealed class ContrastiveTrainer
     {
         queryEncoder.train(training);
         documentEncoder?.train(training);
+    }
+
+    /// <summary>
+    /// What a run trains and how: batch, epochs, AdamW and its schedule, freezing, seed, the gradient cache, and the
+    /// data-parallel ranks. The ML.NET estimator builds one from <c>ContrastiveEmbeddingOptions</c> (same names, and
+    /// these defaults are that class's); immutable, change with <c>with</c>.
+    /// </summary>
+    internal sealed record Settings
+    {
+        /// <summary>The peak learning rate from scratch when none is chosen.</summary>
+        internal const double DefaultLearningRate = 1e-3;
+
+        /// <summary>The peak learning rate from a pretrained model when none is chosen (the usual BERT fine-tuning rate).</summary>
+        internal const double DefaultFineTuningLearningRate = 2e-5;
+
+        /// <summary>Gets the examples per optimizer step (the contrastive batch), at least 2.</summary>
+        public int BatchSize { get; init; } = 512;
+
+        /// <summary>Gets the passes over the examples; 0 trains nothing.</summary>
+        public int Epochs { get; init; } = 3;
+
+        /// <summary>Gets the peak learning rate of AdamW.</summary>
+        public double LearningRate { get; init; } = DefaultLearningRate;
+
+        /// <summary>Gets AdamW's decoupled weight decay of the encoders' weights; biases, LayerNorm parameters and a
+        /// learnable temperature never take it.</summary>
+        public double WeightDecay { get; init; } = 0.01;
+
+        /// <summary>Gets the fraction of all steps of linear warm-up, in [0, 1), unless <see cref="WarmupSteps"/> is set.</summary>
+        public double WarmupRatio { get; init; } = 0.1;
+
+        /// <summary>Gets the number of warm-up steps, or <see langword="null"/> for <see cref="WarmupRatio"/>.</summary>
+        public int? WarmupSteps { get; init; }
+
+        /// <summary>Gets the decay after warm-up.</summary>
+        public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Linear;
+
+        /// <summary>Gets the largest L2 norm of all gradients together, or <see langword="null"/> for no clipping.</summary>
+        public double? MaxGradientNorm { get; init; } = 1.0;
+
+        /// <summary>Gets a value indicating whether the encoders' embeddings (<c>embeddings.*</c>) stay fixed.</summary>
+        public bool FreezeEmbeddings { get; init; }
+
+        /// <summary>Gets how many of the lowest Transformer layers stay fixed (checked against the encoder when training starts).</summary>
+        public int FrozenLayers { get; init; }
+
+        /// <summary>Gets the seed of the shuffling and of the dropout replay (it is the cache's replay seed).</summary>
+        public int Seed { get; init; }
+
+        /// <summary>Gets how the gradient cache chunks (its replay seed is <see cref="Seed"/>).</summary>
+        public GradientCacheOptions Cache { get; init; } = new();
+
+        /// <summary>Gets a callback run after each epoch (encoders in eval mode) with the 0-based epoch; its score is
+        /// recorded in <see cref="TrainingResult.ValidationScores"/>.</summary>
+        public Func<int, double>? Validation { get; init; }
+
+        /// <summary>Gets the ranks of a data-parallel job, or <see langword="null"/> for one process (a communicator of
+        /// one rank also trains as one process). Every rank trains on the same examples with the same settings.</summary>
+        public ICommunicator? Communicator { get; init; }
+
+        /// <summary>Throws naming the first invalid setting by its <c>ContrastiveEmbeddingOptions</c> name.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+        public void Validate()
+        {
+            if (BatchSize < 2)
+            {
+                throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 2: each row's negatives are the other rows of its batch.");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(Epochs, nameof(Epochs));
+            if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Expected a finite learning rate > 0.");
+            }
+
+            if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
+            {
+                throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "Expected a finite weight decay >= 0.");
+            }
+
+            if (!(WarmupRatio >= 0 && WarmupRatio < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(WarmupRatio), WarmupRatio, "Expected a warm-up ratio in [0, 1).");
+            }
+
+            if (WarmupSteps is { } steps)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(steps, nameof(WarmupSteps));
+            }
+
+            if (MaxGradientNorm is { } norm && (!(norm > 0) || double.IsInfinity(norm)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), norm, "Expected a finite gradient norm > 0, or null for no clipping.");
+            }
+
+            if (!Enum.IsDefined(Schedule))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule.");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(FrozenLayers, nameof(FrozenLayers));
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.Runtime;
 using MLNet.Contrastive.Text;
 using static TorchSharp.torch;
 
@@ -29,42 +28,33 @@ namespace MLNet.Contrastive.Training;
 /// with the same seeds to build a full-graph reference.</para>
 /// <para>Memory: one chunk's activations plus the <c>B(1+k) x D</c> embeddings and their gradients (and the loss's logit
 /// rows, see <see cref="ContrastiveLoss.RowChunkSize"/>).</para>
+/// <para><b>Encoders.</b> Any TorchSharp module that maps a padded batch (<c>input_ids</c> and <c>attention_mask</c>,
+/// int64 <c>[n, L]</c>) to embeddings <c>[n, D]</c>, where a text's embedding does not depend on the other texts of its
+/// batch (no batch normalisation), as luyug/GradCache takes any model. The library's own encoders also split chunks of
+/// long texts so that their attention scores stay within the library's memory budget.</para>
 /// </remarks>
 public sealed class GradientCache
 {
-    private readonly TextEncoder queryEncoder;
-    private readonly TextEncoder documentEncoder;
+    private readonly nn.Module<Tensor, Tensor, Tensor> queryEncoder;
+    private readonly nn.Module<Tensor, Tensor, Tensor> documentEncoder;
     private readonly ContrastiveLoss loss;
-    private readonly int queryChunkSize;
-    private readonly int documentChunkSize;
-    private readonly bool sortByLength;
-    private readonly long paddingId;
-    private readonly long? replaySeed;
-    private readonly bool trimNativeHeap;
+    private readonly GradientCacheOptions options;
 
     /// <summary>Initializes a new instance of the <see cref="GradientCache"/> class.</summary>
     /// <param name="queryEncoder">The query encoder (or the shared encoder).</param>
     /// <param name="documentEncoder">The document encoder (two towers), or <see langword="null"/> to share <paramref name="queryEncoder"/>.</param>
     /// <param name="loss">The contrastive loss.</param>
-    /// <param name="options">The options; copied.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="queryEncoder"/>, <paramref name="loss"/> or <paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A chunk size is zero or negative.</exception>
-    public GradientCache(TextEncoder queryEncoder, TextEncoder? documentEncoder, ContrastiveLoss loss, GradientCacheOptions options)
+    /// <param name="options">How to chunk and replay; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="queryEncoder"/> or <paramref name="loss"/> is null.</exception>
+    public GradientCache(
+        nn.Module<Tensor, Tensor, Tensor> queryEncoder, nn.Module<Tensor, Tensor, Tensor>? documentEncoder, ContrastiveLoss loss, GradientCacheOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(queryEncoder);
         ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.QueryChunkSize, "options.QueryChunkSize");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.DocumentChunkSize, "options.DocumentChunkSize");
         this.queryEncoder = queryEncoder;
         this.documentEncoder = documentEncoder ?? queryEncoder;
         this.loss = loss;
-        queryChunkSize = options.QueryChunkSize;
-        documentChunkSize = options.DocumentChunkSize;
-        sortByLength = options.SortByLength;
-        paddingId = options.PaddingId;
-        replaySeed = options.ReplaySeed;
-        trimNativeHeap = options.TrimNativeHeap;
+        this.options = options ?? new GradientCacheOptions();
     }
 
     /// <summary>
@@ -114,7 +104,7 @@ public sealed class GradientCache
     /// <returns>The embeddings <c>[n, D]</c> in the original order, with autograd, in the caller's dispose scope.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="texts"/> is empty or holds an empty text.</exception>
-    public Tensor EncodeReference(EncoderSide side, IReadOnlyList<int[]> texts, long step)
+    internal Tensor EncodeReference(EncoderSide side, IReadOnlyList<int[]> texts, long step)
     {
         CheckTexts(texts, nameof(texts), 1);
         using var scope = NewDisposeScope();
@@ -126,8 +116,7 @@ public sealed class GradientCache
 
     /// <summary>The chunk plan of one side: the same on every rank, since it depends only on the texts and the options.</summary>
     internal ChunkPlan Plan(EncoderSide side, IReadOnlyList<int[]> texts) =>
-        ChunkPlan.Create(texts, side == EncoderSide.Query ? queryChunkSize : documentChunkSize, sortByLength,
-            AttentionBudget.ScoresPerSquaredLength(EncoderOf(side), withAutograd: true));
+        ChunkPlan.Create(texts, options.ChunkSizeOf(side), options.SortByLength, AttentionBudget.ScoresPerSquaredLength(EncoderOf(side), withAutograd: true));
 
     /// <summary>Encodes chunk <paramref name="chunk"/> of a side without autograd (pass 1), rows in the chunk's order.</summary>
     internal Tensor EncodeChunkNoGrad(EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, int chunk, long step)
@@ -156,16 +145,18 @@ public sealed class GradientCache
     internal IEnumerable<TorchSharp.Modules.Parameter> EncoderParameters() =>
         ReferenceEquals(queryEncoder, documentEncoder) ? queryEncoder.parameters() : queryEncoder.parameters().Concat(documentEncoder.parameters());
 
-    /// <summary>The embedding size of a side's encoder.</summary>
-    internal int DimensionOf(EncoderSide side) => EncoderOf(side).Dimension;
+    /// <summary>The embedding size of a side's encoder (one of the library's: the data-parallel step needs it before encoding).</summary>
+    internal int DimensionOf(EncoderSide side) => EncoderOf(side) is TextEncoder encoder
+        ? encoder.Dimension
+        : throw new NotSupportedException($"The data-parallel step needs the library's encoders; the {side} encoder is a {EncoderOf(side).GetType().Name}.");
 
     /// <summary>The device of a side's encoder.</summary>
     internal Device DeviceOf(EncoderSide side) => DeviceOf(EncoderOf(side));
 
-    private TextEncoder EncoderOf(EncoderSide side) => side == EncoderSide.Query ? queryEncoder : documentEncoder;
+    private nn.Module<Tensor, Tensor, Tensor> EncoderOf(EncoderSide side) => side == EncoderSide.Query ? queryEncoder : documentEncoder;
 
     // Step 1: every chunk without autograd, embeddings back in the original order.
-    private Tensor ForwardNoGrad(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
+    private Tensor ForwardNoGrad(nn.Module<Tensor, Tensor, Tensor> encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
     {
         using var noGrad = no_grad();
         return Encode(encoder, side, texts, plan, step);
@@ -191,7 +182,7 @@ public sealed class GradientCache
         }
     }
 
-    private Tensor Encode(TextEncoder encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
+    private Tensor Encode(nn.Module<Tensor, Tensor, Tensor> encoder, EncoderSide side, IReadOnlyList<int[]> texts, ChunkPlan plan, long step)
     {
         var device = DeviceOf(encoder);
         var parts = new Tensor[plan.Chunks.Length];
@@ -210,27 +201,27 @@ public sealed class GradientCache
         return cat(parts, 0).index_select(0, tensor(inverse, device: device));
     }
 
-    private Tensor EncodeChunk(TextEncoder encoder, EncoderSide side, int[][] texts, int chunkIndex, long step, Device device)
+    private Tensor EncodeChunk(nn.Module<Tensor, Tensor, Tensor> encoder, EncoderSide side, int[][] texts, int chunkIndex, long step, Device device)
     {
-        if (replaySeed is { } seed)
+        if (options.ReplaySeed is { } seed)
         {
             ReplaySeed.Apply(ReplaySeed.Mix(seed, step, side, chunkIndex));
         }
 
-        using var batch = TokenBatch.Collate(texts, paddingId, device);
+        using var batch = TokenBatch.Collate(texts, options.PaddingId, device);
         return encoder.call(batch.InputIds, batch.AttentionMask);
     }
 
     // Freed activations go back to the system instead of fragmenting the heap (see GradientCacheOptions.TrimNativeHeap).
     private void TrimAfterChunk()
     {
-        if (trimNativeHeap)
+        if (options.TrimNativeHeap)
         {
-            NativeHeap.Trim();
+            options.TrimHeap();
         }
     }
 
-    private static Device DeviceOf(TextEncoder encoder) => encoder.parameters().FirstOrDefault()?.device ?? CPU;
+    private static Device DeviceOf(nn.Module encoder) => encoder.parameters().FirstOrDefault()?.device ?? CPU;
 
     internal static void Validate(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery)
     {

@@ -29,16 +29,22 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
     private readonly IHost host;
     private readonly ContrastiveEmbeddingOptions options;
     private readonly InputOutputColumnPair[] columns;
+    private readonly int seed;
+    private readonly TrainingPlan plan;
 
     internal ContrastiveEmbeddingEstimator(IHostEnvironment env, ContrastiveEmbeddingOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        OptionsValidator.Validate(options);
+        this.options = options.Freeze();
         host = env.Register(nameof(ContrastiveEmbeddingEstimator));
-        this.options = OptionsValidator.Copy(options);
         columns = this.options.Columns!;
+        seed = this.options.Seed ?? (host as IHostEnvironmentInternal)?.Seed ?? 0;
+        plan = this.options.ToPlan(seed);
     }
+
+    /// <summary>Gets what this estimator hands the core when it fits (for tests).</summary>
+    internal TrainingPlan Plan => plan;
 
     /// <summary>Checks the input schema and returns the output schema: the input plus one known-size Single vector per output column.</summary>
     /// <param name="inputSchema">The shape of the training data.</param>
@@ -77,10 +83,9 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         }
 
         var cancellation = options.CancellationToken;
-        var seed = options.Seed ?? (host as IHostEnvironmentInternal)?.Seed ?? 0;
         using var channel = host.Start("Training contrastive embedding");
         using var progressChannel = host.StartProgressChannel("Contrastive embedding training");
-        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(options, seed);
+        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(plan);
         if (options.Tokenizer is not null && pretrained is null)
         {
             channel.Warning(
@@ -129,9 +134,9 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             host.CheckAlive();
         }
 
-        var (model, summary) = EmbeddingTraining.Train(channel, tokenizer, pretrained, training, validation, options, seed, Report, CheckAlive, cancellation);
+        var (model, summary) = EmbeddingTraining.Train(channel, plan, tokenizer, pretrained, training, validation, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
-        return new ContrastiveEmbeddingTransformer(host, model, columns, OptionsValidator.ColumnPrefixes(options))
+        return new ContrastiveEmbeddingTransformer(host, model, columns, options.ColumnPrefixes())
         {
             TrainingSummary = summary, TransformBatchSize = options.TransformBatchSize,
             ModelCard = ModelCardBuilder.Create(options, model, summary),

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Tokenizers;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training;
 using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.Transforms;
@@ -11,16 +12,27 @@ namespace MLNet.Contrastive.Transforms;
 /// time, the tokenizer, the encoder, the loss and the optimisation schedule.
 /// </summary>
 /// <remarks>
-/// <para>The estimator validates and copies these options once, when it is created; later changes have no effect on it.</para>
-/// <para>The defaults are the recipe docs/getting-started.md and docs/experiments.md measured for training from scratch
-/// on a CPU: the static encoder, batches of 512 pairs in gradient-cache chunks of 64, 3 epochs, AdamW at 1e-3 with 10%
-/// warm-up, InfoNCE at temperature 0.05 (the measured runs also used <see cref="MaxTokens"/> = 48). A Transformer from
-/// scratch learned better at 5e-4 and twice the epochs there. From a pretrained checkpoint the learning rate defaults
-/// to 2e-5, with the same warm-up, weight decay 0.01 (not on biases and LayerNorm) and temperature; see
-/// docs/pretrained.md, "Fine-tuning".</para>
+/// <para>The estimator validates these options once, when it is created (an invalid option throws there, named), and
+/// keeps what it needs; later changes have no effect on it.</para>
+/// <para>The defaults are the recipe for training from scratch on a CPU that docs/getting-started.md and
+/// docs/experiments.md measured: the static encoder, batches of 512 pairs in gradient-cache chunks of 64, 3 epochs, AdamW
+/// at 1e-3 with 10% warm-up, InfoNCE at temperature 0.05. From a pretrained checkpoint the learning rate defaults to
+/// 2e-5, with the same warm-up, weight decay 0.01 (not on biases and LayerNorm) and temperature; see docs/pretrained.md,
+/// "Fine-tuning".</para>
 /// </remarks>
 public sealed class ContrastiveEmbeddingOptions
 {
+    /// <summary>The output column of the default <see cref="Columns"/>, embedded from <see cref="AnchorColumnName"/>.</summary>
+    internal const string DefaultOutputColumnName = "Embedding";
+
+    /// <summary>The embedding size of a model trained from scratch when <see cref="EmbeddingDimension"/> is not set.</summary>
+    internal const int DefaultEmbeddingDimension = 128;
+
+    // The defaults of the settings the core holds are the core's own, written once there.
+    private static readonly EncoderSpec EncoderDefaults = new();
+    private static readonly LossSpec LossDefaults = new();
+    private static readonly ContrastiveTrainer.Settings TrainerDefaults = new();
+
     /// <summary>Gets or sets the name of the anchor text column. Default is <c>"Anchor"</c>.</summary>
     public string AnchorColumnName { get; set; } = "Anchor";
 
@@ -59,32 +71,32 @@ public sealed class ContrastiveEmbeddingOptions
 
     /// <summary>
     /// Gets or sets the encoder architecture of a model trained from scratch (a pretrained checkpoint is always a
-    /// Transformer). Default is <see cref="EncoderKind.Static"/>: on 2 CPU cores it trained about 12 times faster than a
-    /// 2-layer Transformer of the same width and scored higher after the same steps (docs/getting-started.md).
+    /// Transformer). Default is <see cref="EncoderKind.Static"/>, which trains much faster on a CPU than a Transformer
+    /// of the same width (docs/getting-started.md and docs/benchmarks.md give the measurements).
     /// </summary>
-    public EncoderKind EncoderKind { get; set; } = EncoderKind.Static;
+    public EncoderKind EncoderKind { get; set; } = EncoderDefaults.EncoderKind;
 
     /// <summary>Gets or sets the number of Transformer layers. Default is 2.</summary>
-    public int Layers { get; set; } = 2;
+    public int Layers { get; set; } = EncoderDefaults.Layers;
 
     /// <summary>Gets or sets the number of attention heads; it must divide <see cref="Width"/>. Default is 4.</summary>
-    public int Heads { get; set; } = 4;
+    public int Heads { get; set; } = EncoderDefaults.Heads;
 
     /// <summary>Gets or sets the width (hidden size) of the encoder. Default is 128.</summary>
-    public int Width { get; set; } = 128;
+    public int Width { get; set; } = EncoderDefaults.Width;
 
     /// <summary>Gets or sets the width of the Transformer's feed-forward layers. Default is 512.</summary>
-    public int FeedForwardWidth { get; set; } = 512;
+    public int FeedForwardWidth { get; set; } = EncoderDefaults.FeedForwardWidth;
 
     /// <summary>Gets or sets the dropout probability of the Transformer (embeddings, sub-layers, attention). Default is 0.1.</summary>
-    public double Dropout { get; set; } = 0.1;
+    public double Dropout { get; set; } = EncoderDefaults.Dropout;
 
     /// <summary>
     /// Gets or sets the maximum number of tokens per text, special tokens included; longer texts are truncated. Default
     /// is <see langword="null"/>: 128 from scratch; for a pretrained model its configured maximum (sentence_bert_config.json
-    /// max_seq_length), else its position count (512). For a Transformer it is at most the position table
-    /// (<see cref="AttentionBudget.MaxPositions"/> = 8192 from scratch, the checkpoint's <c>max_position_embeddings</c>
-    /// otherwise) and at most <c>sqrt(AttentionBudget.MaxScores / Heads)</c>: a larger value is an error naming the limit.
+    /// max_seq_length), else its position count (512). For a Transformer it is at most the position table (8,192 from
+    /// scratch, the checkpoint's <c>max_position_embeddings</c> otherwise) and at most <c>sqrt(2^28 / Heads)</c>, the
+    /// attention scores one forward pass may hold (docs/reliability.md): a larger value is an error naming the limit.
     /// </summary>
     public int? MaxTokens { get; set; }
 
@@ -95,8 +107,7 @@ public sealed class ContrastiveEmbeddingOptions
     /// keep tokens that training never saw apart (their rows stay at their initial values). Not possible with a
     /// <see cref="Tokenizer"/> instance (its vocabulary size is unknown); ignored with a pretrained checkpoint. Default is <see langword="true"/>.
     /// </summary>
-    public bool CompactVocabulary { get; set; } = true;
-
+    public bool CompactVocabulary { get; set; } = EncoderDefaults.CompactVocabulary;
 
     /// <summary>
     /// Gets or sets the size of the output embeddings; a size other than the encoder's width adds a trained linear
@@ -123,11 +134,13 @@ public sealed class ContrastiveEmbeddingOptions
     /// </summary>
     public string? PretrainedModelPath { get; set; }
 
-    /// <summary>
-    /// Gets or sets a directory holding a pretrained Hugging Face checkpoint to start from (the older name of
-    /// <see cref="PretrainedModelPath"/>, which also takes ONNX files; set at most one). Default is <see langword="null"/>.
-    /// </summary>
-    public string? PretrainedCheckpointDirectory { get; set; }
+    /// <summary>Gets or sets <see cref="PretrainedModelPath"/>, its older name (it also takes ONNX files).</summary>
+    [Obsolete("Use PretrainedModelPath, which this property reads and writes (it also takes ONNX files).")]
+    public string? PretrainedCheckpointDirectory
+    {
+        get => PretrainedModelPath;
+        set => PretrainedModelPath = value;
+    }
 
     /// <summary>
     /// Gets or sets text put before every query: the anchors in training and validation, and the inputs of the query
@@ -150,10 +163,10 @@ public sealed class ContrastiveEmbeddingOptions
     public string[]? QueryColumnNames { get; set; }
 
     /// <summary>Gets or sets the loss (see docs/losses.md). Default is <see cref="LossKind.InfoNce"/>.</summary>
-    public LossKind Loss { get; set; } = LossKind.InfoNce;
+    public LossKind Loss { get; set; } = LossDefaults.Loss;
 
     /// <summary>Gets or sets the softmax temperature τ of the loss (similarities are divided by τ). Default is 0.05.</summary>
-    public float Temperature { get; set; } = 0.05f;
+    public float Temperature { get; set; } = LossDefaults.Temperature;
 
     /// <summary>Gets or sets a value indicating whether the temperature is learned, starting from <see cref="Temperature"/>. Default is <see langword="false"/>.</summary>
     public bool LearnableTemperature { get; set; }
@@ -163,36 +176,36 @@ public sealed class ContrastiveEmbeddingOptions
     /// at most the number of training examples is used. Keep it at most about a tenth of the data so that an epoch has
     /// several steps. Default is 512.
     /// </summary>
-    public int BatchSize { get; set; } = 512;
+    public int BatchSize { get; set; } = TrainerDefaults.BatchSize;
 
     /// <summary>Gets or sets the number of texts per forward/backward chunk of the gradient cache; it bounds memory, not the result. Default is 64.</summary>
-    public int ChunkSize { get; set; } = 64;
+    public int ChunkSize { get; set; } = TrainerDefaults.Cache.ChunkSize;
 
     /// <summary>
     /// Gets or sets a value indicating whether the gradient cache returns freed native memory to the system after each
     /// chunk (glibc <c>malloc_trim</c>), which keeps a large batch's resident memory near one chunk's; see
     /// docs/gradient-cache.md. Default is <see langword="true"/>.
     /// </summary>
-    public bool TrimNativeHeap { get; set; } = true;
+    public bool TrimNativeHeap { get; set; } = TrainerDefaults.Cache.TrimNativeHeap;
 
     /// <summary>
     /// Gets or sets how many texts the fitted transformer encodes in one forward pass (rows are read ahead, sorted by
     /// length and cut into such batches). Larger batches amortise per-call overhead; memory grows with batch size times
     /// text length. Saved with the model. Default is 64.
     /// </summary>
-    public int TransformBatchSize { get; set; } = 64;
+    public int TransformBatchSize { get; set; } = ContrastiveEmbeddingTransformer.DefaultTransformBatchSize;
 
     /// <summary>
     /// Gets or sets the number of passes over the training data. 0 trains nothing: the transformer embeds with the
     /// initial weights (the same tokenizer, vocabulary, architecture and seed that training would start from), a fair
     /// "before training" baseline. Default is 3.
     /// </summary>
-    public int Epochs { get; set; } = 3;
+    public int Epochs { get; set; } = TrainerDefaults.Epochs;
 
     /// <summary>
     /// Gets or sets the peak learning rate of AdamW. Default is <see langword="null"/>: 1e-3 from scratch, 2e-5 for a
-    /// pretrained start (<see cref="PretrainedModelPath"/> or <see cref="PretrainedCheckpointDirectory"/>), the usual
-    /// fine-tuning rate of BERT-style encoders (a from-scratch rate would wipe out what the checkpoint knows).
+    /// pretrained start (<see cref="PretrainedModelPath"/>), the usual fine-tuning rate of BERT-style encoders (a
+    /// from-scratch rate would wipe out what the checkpoint knows).
     /// </summary>
     public double? LearningRate { get; set; }
 
@@ -200,7 +213,7 @@ public sealed class ContrastiveEmbeddingOptions
     /// Gets or sets AdamW's decoupled weight decay, applied to every trainable weight except biases and LayerNorm
     /// parameters (as in BERT's and sentence-transformers' recipes). Default is 0.01.
     /// </summary>
-    public double WeightDecay { get; set; } = 0.01;
+    public double WeightDecay { get; set; } = TrainerDefaults.WeightDecay;
 
     /// <summary>
     /// Gets or sets a value indicating whether the token, position and type embeddings are frozen (not updated) during
@@ -217,7 +230,7 @@ public sealed class ContrastiveEmbeddingOptions
     public int FrozenLayers { get; set; }
 
     /// <summary>Gets or sets the fraction of steps of linear warm-up, in [0, 1). Default is 0.1.</summary>
-    public double WarmupRatio { get; set; } = 0.1;
+    public double WarmupRatio { get; set; } = TrainerDefaults.WarmupRatio;
 
     /// <summary>
     /// Gets or sets the seed of initialisation, shuffling and dropout. Default is <see langword="null"/>: the seed of
@@ -259,4 +272,107 @@ public sealed class ContrastiveEmbeddingOptions
     /// <see cref="OperationCanceledException"/> and returns no model). Default is <see cref="CancellationToken.None"/>.
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// Checks the options the ML.NET layer itself uses (columns, prefixes, transform batch) and returns a copy the caller
+    /// cannot change afterwards, with <see cref="Columns"/> filled in. Throws an <see cref="ArgumentException"/> naming the option.
+    /// </summary>
+    internal ContrastiveEmbeddingOptions Freeze()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(AnchorColumnName, nameof(AnchorColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(PositiveColumnName, nameof(PositiveColumnName));
+        ArgumentNullException.ThrowIfNull(NegativeColumnNames, nameof(NegativeColumnNames));
+        foreach (var negative in NegativeColumnNames)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(negative, nameof(NegativeColumnNames));
+        }
+
+        if (GroupColumnName is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(GroupColumnName, nameof(GroupColumnName));
+        }
+
+        var outputs = new HashSet<string>();
+        if (Columns is { } columns)
+        {
+            if (columns.Length == 0)
+            {
+                throw new ArgumentException("At least one (output, input) column pair is needed, or null for the default.", nameof(Columns));
+            }
+
+            foreach (var pair in columns)
+            {
+                ArgumentNullException.ThrowIfNull(pair, nameof(Columns));
+                ArgumentException.ThrowIfNullOrWhiteSpace(pair.OutputColumnName, nameof(Columns));
+                ArgumentException.ThrowIfNullOrWhiteSpace(pair.InputColumnName, nameof(Columns));
+                if (!outputs.Add(pair.OutputColumnName))
+                {
+                    throw new ArgumentException($"Output column '{pair.OutputColumnName}' is given more than once.", nameof(Columns));
+                }
+            }
+        }
+        else
+        {
+            outputs.Add(DefaultOutputColumnName);
+        }
+
+        foreach (var name in QueryColumnNames ?? [])
+        {
+            if (name is null || !outputs.Contains(name))
+            {
+                throw new ArgumentException(
+                    $"QueryColumnNames: '{name}' is not an output column of Columns ({string.Join(", ", outputs)}).", nameof(QueryColumnNames));
+            }
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(TransformBatchSize, nameof(TransformBatchSize));
+
+        // Every other member is a value or a reference the estimator only reads: a memberwise copy, arrays cloned.
+        var copy = (ContrastiveEmbeddingOptions)MemberwiseClone();
+        copy.NegativeColumnNames = [.. NegativeColumnNames];
+        copy.Columns = Columns?.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray()
+            ?? [new InputOutputColumnPair(DefaultOutputColumnName, AnchorColumnName)];
+        copy.QueryColumnNames = QueryColumnNames is null ? null : [.. QueryColumnNames];
+        return copy;
+    }
+
+    /// <summary>
+    /// Builds what the core takes from these options, once: the model to build, the loss, the trainer's settings (with the
+    /// gradient cache's) and the runtime; each part checks its own settings. Throws an <see cref="ArgumentException"/>
+    /// naming the option.
+    /// </summary>
+    /// <param name="seed">The run's seed (<see cref="Seed"/>, else the context's).</param>
+    internal TrainingPlan ToPlan(int seed)
+    {
+        var plan = new TrainingPlan(
+            new EncoderSpec
+            {
+                PretrainedModelPath = PretrainedModelPath, EncoderKind = EncoderKind, Layers = Layers, Heads = Heads, Width = Width,
+                FeedForwardWidth = FeedForwardWidth, Dropout = Dropout, MaxTokens = MaxTokens, Pooling = Pooling, Normalize = Normalize,
+                // From scratch the embeddings default to 128 wide (a projection when the width differs); a pretrained model keeps its width.
+                EmbeddingDimension = EmbeddingDimension ?? (PretrainedModelPath is null ? DefaultEmbeddingDimension : null),
+                CompactVocabulary = CompactVocabulary, VocabularyPath = VocabularyPath, Tokenizer = Tokenizer, Device = Device, Seed = seed,
+            },
+            new LossSpec { Loss = Loss, Temperature = Temperature, LearnableTemperature = LearnableTemperature },
+            new ContrastiveTrainer.Settings
+            {
+                BatchSize = BatchSize, Epochs = Epochs, WeightDecay = WeightDecay, WarmupRatio = WarmupRatio,
+                LearningRate = LearningRate ?? (PretrainedModelPath is null
+                    ? ContrastiveTrainer.Settings.DefaultLearningRate
+                    : ContrastiveTrainer.Settings.DefaultFineTuningLearningRate),
+                FreezeEmbeddings = FreezeEmbeddings, FrozenLayers = FrozenLayers, Seed = seed,
+                Cache = new GradientCacheOptions { ChunkSize = ChunkSize, TrimNativeHeap = TrimNativeHeap },
+            },
+            IntraOpThreads,
+            Distributed);
+        plan.Validate();
+        return plan;
+    }
+
+    /// <summary>The prefix of each output column of a frozen copy (see <see cref="Freeze"/>): query or document.</summary>
+    internal string[] ColumnPrefixes() => Columns!
+        .Select(c => (QueryColumnNames?.Contains(c.OutputColumnName) ?? c.InputColumnName == AnchorColumnName)
+            ? QueryPrefix ?? string.Empty
+            : DocumentPrefix ?? string.Empty)
+        .ToArray();
 }

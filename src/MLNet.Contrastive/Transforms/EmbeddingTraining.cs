@@ -9,90 +9,113 @@ using MLNet.Contrastive.Training.Distributed;
 namespace MLNet.Contrastive.Transforms;
 
 /// <summary>
-/// The bridge from <see cref="ContrastiveEmbeddingOptions"/> to the TorchSharp core: builds the tokenizer and the
-/// model, tokenizes the data view, and runs <see cref="ContrastiveTrainer"/> (gradient cache, AdamW, schedule).
+/// What the estimator hands the core, built once from <see cref="ContrastiveEmbeddingOptions"/>
+/// (<see cref="ContrastiveEmbeddingOptions.ToPlan"/>): the model to build, the loss, the trainer's settings, and the
+/// process-level runtime settings this class applies.
+/// </summary>
+/// <param name="Encoder">The model to build or read.</param>
+/// <param name="Loss">The loss and its temperature.</param>
+/// <param name="Trainer">Batch, epochs, AdamW and schedule, freezing, seed and the gradient cache.</param>
+/// <param name="IntraOpThreads">libtorch's intra-op threads, set when training starts; <see langword="null"/> keeps the pool.</param>
+/// <param name="Distributed">Whether training runs data-parallel over MPI.</param>
+internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, ContrastiveTrainer.Settings Trainer, int? IntraOpThreads, DistributedMode Distributed)
+{
+    /// <summary>Checks every part, and the rules between parts, naming the option.</summary>
+    /// <exception cref="ArgumentException">An option is invalid, or two contradict each other.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Distributed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Distributed), Distributed, "Unknown distributed mode.");
+        }
+
+        Encoder.Validate();
+        Loss.Validate();
+        Trainer.Validate();
+        if (IntraOpThreads is { } threads)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads, nameof(IntraOpThreads));
+        }
+
+        // A pretrained model's layers are known only when it is read (TrainableParameters checks them then).
+        if (!Encoder.IsPretrained && Trainer.FrozenLayers > 0 && Encoder.EncoderKind == EncoderKind.Static)
+        {
+            throw new ArgumentException(
+                $"FrozenLayers ({Trainer.FrozenLayers}) needs a Transformer: the static encoder has no layers to freeze.", nameof(Trainer.FrozenLayers));
+        }
+
+        if (!Encoder.IsPretrained && Encoder.EncoderKind == EncoderKind.Transformer && Trainer.FrozenLayers > Encoder.Layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Trainer.FrozenLayers), Trainer.FrozenLayers, $"At most Layers ({Encoder.Layers}) can be frozen.");
+        }
+    }
+}
+
+/// <summary>
+/// The bridge from a <see cref="TrainingPlan"/> to the TorchSharp core: builds the tokenizer and the model, and runs
+/// <see cref="ContrastiveTrainer"/> (gradient cache, AdamW, schedule) on tokenized rows.
 /// </summary>
 internal static class EmbeddingTraining
 {
-    /// <summary>The embedding size of a model trained from scratch when none is chosen.</summary>
-    internal const int DefaultEmbeddingDimension = 128;
-
     /// <summary>
-    /// Builds the tokenizer the options ask for, and for a pretrained start the model itself (its tokenizer is the
-    /// checkpoint's): a user's tokenizer, else what <see cref="EmbeddingModel.CreateTokenizer"/> builds.
+    /// Builds the tokenizer the plan asks for, and for a pretrained start the model itself (its tokenizer is the
+    /// checkpoint's).
     /// </summary>
-    internal static (TextTokenizer Tokenizer, EmbeddingModel? Pretrained) Prepare(ContrastiveEmbeddingOptions options, int seed)
+    internal static (TextTokenizer Tokenizer, EmbeddingModel? Pretrained) Prepare(TrainingPlan plan)
     {
-        if (PretrainedPath(options) is not null)
+        if (plan.Encoder.IsPretrained)
         {
-            var model = EmbeddingModel.Create(ModelOptions(options, seed));
+            var model = EmbeddingModel.Create(plan.Encoder);
             return (model.Tokenizer, model);
         }
 
-        return options.Tokenizer is { } tokenizer
-            // A user's tokenizer: the embedding table is always compacted to the ids seen in training, so its size is not needed.
-            ? (TextTokenizer.FromTokenizer(tokenizer, int.MaxValue, options.MaxTokens ?? EmbeddingModel.DefaultMaxTokens), null)
-            : (EmbeddingModel.CreateTokenizer(ModelOptions(options, seed: null)), null);
+        return (EmbeddingModel.CreateTokenizer(plan.Encoder), null);
     }
 
     /// <summary>Builds the model, trains it on <paramref name="training"/>, and returns it with a summary. No model leaks on failure.</summary>
     internal static (EmbeddingModel Model, TrainingSummary Summary) Train(
         IChannel channel,
+        TrainingPlan plan,
         TextTokenizer tokenizer,
         EmbeddingModel? pretrained,
         TokenizedTrainingData training,
         TokenizedTrainingData? validation,
-        ContrastiveEmbeddingOptions options,
-        int seed,
         Action<ContrastiveTrainingProgress> report,
         Action checkAlive,
         CancellationToken cancellation)
     {
         // Before anything is built: asking for MPI where none loads fails here, with what to install.
-        var communicator = options.Epochs == 0 ? null : DistributedSetup.Resolve(options.Distributed);
+        var communicator = plan.Trainer.Epochs == 0 ? null : DistributedSetup.Resolve(plan.Distributed);
         TorchRuntime.EnsureLoaded();
-        if (options.IntraOpThreads is { } threads)
+        if (plan.IntraOpThreads is { } threads)
         {
             // Before the model is built: initialisation and the vocabulary-compacted table run in this pool too.
             TorchRuntime.SetIntraOpThreads(threads);
         }
 
-        var model = pretrained ?? CreateModel(tokenizer, training, options, seed);
+        var model = pretrained ?? CreateModel(plan.Encoder, tokenizer, training);
         try
         {
             var examples = model.VocabularyMap is { } map ? training.Examples.Select(e => MapExample(e, map)).ToArray() : training.Examples;
-            var validationScores = new List<double>();
-            var trainerOptions = new ContrastiveTrainerOptions
+            var settings = plan.Trainer with
             {
-                // Epochs == 0 trains nothing (see ContrastiveEmbeddingOptions.Epochs); the trainer is then not built.
-                BatchSize = Math.Min(options.BatchSize, examples.Count),
-                QueryChunkSize = options.ChunkSize,
-                DocumentChunkSize = options.ChunkSize,
-                Epochs = options.Epochs,
-                LearningRate = OptionsValidator.LearningRate(options),
-                WeightDecay = options.WeightDecay,
-                FreezeEmbeddings = options.FreezeEmbeddings,
-                FrozenLayers = options.FrozenLayers,
-                WarmupRatio = options.WarmupRatio,
-                Seed = seed,
-                PaddingId = model.PaddingId,
-                IntraOpThreads = options.IntraOpThreads,
-                TrimNativeHeap = options.TrimNativeHeap,
+                // At most the examples there are (an Epochs = 0 run of one row trains nothing and needs no negative).
+                BatchSize = Math.Min(plan.Trainer.BatchSize, Math.Max(2, examples.Count)),
+                Cache = plan.Trainer.Cache with { PaddingId = model.PaddingId },
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
                 Communicator = communicator,
             };
+
             // The temperature is a module of its own (a parameter for a learnable one): disposed when training ends.
-            using var temperature = options.LearnableTemperature ? Temperature.Learnable(options.Temperature) : Temperature.Fixed(options.Temperature);
-            var loss = ContrastiveLossFactory.Create(options.Loss, temperature, normalize: true, rowChunkSize: 256);
+            using var temperature = plan.Loss.CreateTemperature();
+            var loss = plan.Loss.CreateLoss(temperature);
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
                 report(new ContrastiveTrainingProgress(p.Epoch + 1, p.Step, p.TotalSteps, (float)p.Loss, p.ExamplesPerSecond, p.EstimatedRemaining));
                 checkAlive();
             });
             checkAlive();
-            var result = options.Epochs == 0
-                ? new TrainingResult(0, Array.Empty<double>(), Array.Empty<double>(), TimeSpan.Zero)
-                : new ContrastiveTrainer(model.Encoder, null, loss, trainerOptions).Train(examples, progress, cancellation);
+            var result = new ContrastiveTrainer(model.Encoder, null, loss, settings).Train(examples, progress, cancellation);
             var summary = new TrainingSummary(examples.Count, training.TruncatedTexts, result.Steps, result.Losses, result.ValidationScores, result.Elapsed);
             return (model, summary);
         }
@@ -103,35 +126,10 @@ internal static class EmbeddingTraining
         }
     }
 
-    private static EmbeddingModelOptions ModelOptions(ContrastiveEmbeddingOptions options, long? seed) => new()
+    private static EmbeddingModel CreateModel(EncoderSpec spec, TextTokenizer tokenizer, TokenizedTrainingData training)
     {
-        // A checkpoint is a BERT Transformer whatever EncoderKind says (EncoderKind chooses the architecture from scratch).
-        Encoder = PretrainedPath(options) is null ? options.EncoderKind : EncoderKind.Transformer,
-        HiddenSize = options.Width,
-        LayerCount = options.Layers,
-        HeadCount = options.Heads,
-        FeedForwardSize = options.FeedForwardWidth,
-        Dropout = options.Dropout,
-        // From scratch a size other than Width adds a projection; a pretrained model keeps its width unless another is asked for.
-        OutputDimension = PretrainedPath(options) is not null ? options.EmbeddingDimension
-            : (options.EmbeddingDimension ?? DefaultEmbeddingDimension) == options.Width ? null : options.EmbeddingDimension ?? DefaultEmbeddingDimension,
-        Pooling = options.Pooling,
-        Normalize = options.Normalize,
-        CompactVocabulary = options.CompactVocabulary,
-        MaxTokens = options.MaxTokens,
-        VocabularyPath = options.VocabularyPath,
-        PretrainedPath = PretrainedPath(options),
-        Device = options.Device,
-        Seed = seed,
-    };
-
-    private static string? PretrainedPath(ContrastiveEmbeddingOptions options) => options.PretrainedModelPath ?? options.PretrainedCheckpointDirectory;
-
-    private static EmbeddingModel CreateModel(TextTokenizer tokenizer, TokenizedTrainingData training, ContrastiveEmbeddingOptions options, int seed)
-    {
-        var modelOptions = ModelOptions(options, seed);
         var texts = training.Examples.SelectMany(e => e.Negatives.Prepend(e.Positive).Prepend(e.Query));
-        return EmbeddingModel.Create(modelOptions, tokenizer, texts);
+        return EmbeddingModel.Create(spec, tokenizer, texts);
     }
 
     private static ContrastiveExample MapExample(ContrastiveExample example, VocabularyMap map) =>

@@ -35,7 +35,7 @@ internal static class ModelCardBuilder
         var temperature = options.LearnableTemperature ? "learnable, initial value" : "fixed";
         return new ModelCard
         {
-            BaseModel = BaseModel(options.PretrainedModelPath ?? options.PretrainedCheckpointDirectory),
+            BaseModel = BaseModel(options.PretrainedModelPath),
             Encoder = model.Encoder.Description,
             Tokenizer = Describe(model.Tokenizer, model.VocabularyMap),
             MaxTokens = model.Tokenizer.MaxTokens,

@@ -12,10 +12,10 @@ public sealed class EmbeddingModelFormatTests
     public void Load_Format1Model_KeepsItsOriginalTokenization()
     {
         var vocabulary = TestVocabulary.WriteFile(TestVocabulary.Tokens.Append("cafe").Append("café"));
-        using var model = EmbeddingModel.Create(new EmbeddingModelOptions
+        using var model = EmbeddingModel.Create(new EncoderSpec
         {
-            HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, MaxTokens = 16, VocabularyPath = vocabulary,
-            CompactVocabulary = false, Device = DeviceKind.Cpu, Seed = 5,
+            Width = 16, Layers = 1, Heads = 2, FeedForwardWidth = 32, MaxTokens = 16, VocabularyPath = vocabulary,
+            CompactVocabulary = false, Device = DeviceKind.Cpu, Seed = 5, EncoderKind = EncoderKind.Transformer,
         });
         Assert.IsTrue(model.Tokenizer.HuggingFaceBasicTokenization);
         using var saved = new MemoryStream();

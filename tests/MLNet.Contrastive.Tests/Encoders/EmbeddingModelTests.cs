@@ -9,10 +9,10 @@ public sealed class EmbeddingModelTests
     private static readonly string[] Training = ["the quick brown fox", "jumps over the lazy dog", "hello world"];
 
     private static EmbeddingModel Compact(EncoderKind kind) => EmbeddingModel.Create(
-        new EmbeddingModelOptions
+        new EncoderSpec
         {
-            Encoder = kind, HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, MaxTokens = 16,
-            OutputDimension = 8, Normalize = true, Device = DeviceKind.Cpu, Seed = 11,
+            EncoderKind = kind, Width = 16, Layers = 1, Heads = 2, FeedForwardWidth = 32, MaxTokens = 16,
+            EmbeddingDimension = 8, Normalize = true, Device = DeviceKind.Cpu, Seed = 11,
         },
         Training);
 

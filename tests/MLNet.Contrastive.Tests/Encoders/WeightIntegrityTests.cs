@@ -9,10 +9,10 @@ namespace MLNet.Contrastive.Tests.Encoders;
 public sealed class WeightIntegrityTests
 {
     private static EmbeddingModel SmallModel() => EmbeddingModel.Create(
-        new EmbeddingModelOptions
+        new EncoderSpec
         {
-            Encoder = EncoderKind.Transformer, HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, MaxTokens = 16,
-            OutputDimension = 8, Normalize = true, Device = DeviceKind.Cpu, Seed = 11,
+            EncoderKind = EncoderKind.Transformer, Width = 16, Layers = 1, Heads = 2, FeedForwardWidth = 32, MaxTokens = 16,
+            EmbeddingDimension = 8, Normalize = true, Device = DeviceKind.Cpu, Seed = 11,
         },
         ["the quick brown fox", "hello world"]);
 

@@ -12,10 +12,10 @@ public sealed class TextEmbeddingGeneratorTests
     private static readonly string[] Texts = ["the lazy fox", "unseen zebra words", string.Empty, "hello world", "quick dog jumps over the brown fox"];
 
     private static EmbeddingModel Model(EncoderKind kind) => EmbeddingModel.Create(
-        new EmbeddingModelOptions
+        new EncoderSpec
         {
-            Encoder = kind, HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, MaxTokens = 16,
-            OutputDimension = 8, Device = DeviceKind.Cpu, Seed = 11,
+            EncoderKind = kind, Width = 16, Layers = 1, Heads = 2, FeedForwardWidth = 32, MaxTokens = 16,
+            EmbeddingDimension = 8, Device = DeviceKind.Cpu, Seed = 11,
         },
         Training);
 

@@ -38,9 +38,9 @@ public sealed class EndToEndTrainingTests
         var positives = Topics.Select(Sentence).ToArray();
 
         using var model = EmbeddingModel.Create(
-            new EmbeddingModelOptions
+            new EncoderSpec
             {
-                Encoder = kind, HiddenSize = 32, LayerCount = 2, HeadCount = 2, FeedForwardSize = 64, Dropout = 0.1, MaxTokens = 32,
+                EncoderKind = kind, Width = 32, Layers = 2, Heads = 2, FeedForwardWidth = 64, Dropout = 0.1, MaxTokens = 32,
                 CompactVocabulary = true, Seed = 9,
             },
             anchors.Concat(positives));
@@ -51,10 +51,10 @@ public sealed class EndToEndTrainingTests
         var queryIds = model.Tokenize(anchors);
         var positiveIds = model.Tokenize(positives);
         var examples = Enumerable.Range(0, Topics.Length).Select(i => new ContrastiveExample(queryIds[i], positiveIds[i], [])).ToArray();
-        var options = new ContrastiveTrainerOptions
+        var options = new ContrastiveTrainer.Settings
         {
-            BatchSize = 32, QueryChunkSize = 8, DocumentChunkSize = 8, Epochs = epochs, LearningRate = learningRate, WarmupSteps = 2,
-            PaddingId = model.PaddingId, Seed = 1,
+            BatchSize = 32, Cache = new GradientCacheOptions { ChunkSize = 8, PaddingId = model.PaddingId }, Epochs = epochs,
+            LearningRate = learningRate, WarmupSteps = 2, Seed = 1,
         };
         var result = new ContrastiveTrainer(model.Encoder, null, new InfoNceLoss(Temperature.Fixed(0.05)), options).Train(examples);
         var after = Separation(model, anchors, positives);

@@ -20,7 +20,7 @@ internal sealed class ParityFixture : IDisposable
         Pooling = pooling;
         Model = EmbeddingModel.CreatePretrained(
             new MemoryStream(PretrainedResources.Onnx(name)), new MemoryStream(PretrainedResources.Vocabulary(name)),
-            new EmbeddingModelOptions { Pooling = pooling, Normalize = true, Device = DeviceKind.Cpu });
+            new PretrainedModelOptions { Pooling = pooling, Normalize = true, Device = DeviceKind.Cpu });
         using var options = new SessionOptions { IntraOpNumThreads = 2 };
         session = new InferenceSession(PretrainedResources.Onnx(name), options);
         Reference = Sentences.Select(t => ReferenceVector(Model.Tokenize([t])[0])).ToArray();

@@ -34,7 +34,7 @@ public sealed class RealEncoderGradientCacheTests
 
     private static GradientCacheOptions CacheOptions() => new()
     {
-        QueryChunkSize = 4, DocumentChunkSize = 3, SortByLength = true, PaddingId = 0, ReplaySeed = 11,
+        ChunkSize = 4, DocumentChunkSize = 3, SortByLength = true, PaddingId = 0, ReplaySeed = 11,
     };
 
     [TestMethod]
@@ -80,8 +80,7 @@ public sealed class RealEncoderGradientCacheTests
             // The same step without dropout replay draws other masks in the re-encoding pass: the error must then be of
             // the order of dropout's effect, which shows that dropout is live in these encoders and the check above is not vacuous.
             TestData.ZeroGradients(parameters);
-            var options = CacheOptions();
-            options.ReplaySeed = null;
+            var options = CacheOptions() with { ReplaySeed = null };
             new GradientCache(queryEncoder, documentEncoder, loss, options).Step(queries, documents, k, step: 3);
             var unreplayed = TestData.RelativeError(TestData.Gradients(parameters), expected);
             Assert.IsTrue(unreplayed > 1e-3, $"{name}: without replay, relative error {unreplayed}");

@@ -16,9 +16,9 @@ public sealed class ContrastiveTrainerTests
             .ToArray();
     }
 
-    private static ContrastiveTrainerOptions Options(int seed = 1) => new()
+    private static ContrastiveTrainer.Settings Options(int seed = 1) => new()
     {
-        BatchSize = 4, QueryChunkSize = 3, DocumentChunkSize = 3, Epochs = 2, LearningRate = 1e-2, WarmupSteps = 1, Seed = seed,
+        BatchSize = 4, Cache = new GradientCacheOptions { ChunkSize = 3 }, Epochs = 2, LearningRate = 1e-2, WarmupSteps = 1, Seed = seed,
     };
 
     private static float[] Weights(nn.Module module) =>
@@ -29,8 +29,7 @@ public sealed class ContrastiveTrainerTests
     {
         using var encoder = new TinyEncoder(seed: 1);
         var reports = new List<TrainingProgress>();
-        var options = Options();
-        options.Validation = epoch => epoch * 10.0;
+        var options = Options() with { Validation = epoch => epoch * 10.0 };
         var result = new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options)
             .Train(Examples(10, 1, seed: 3), new SyncProgress(reports.Add));
 
@@ -45,8 +44,7 @@ public sealed class ContrastiveTrainerTests
     public void Train_DropsALastBatchOfOne()
     {
         using var encoder = new TinyEncoder(seed: 1);
-        var options = Options();
-        options.Epochs = 1;
+        var options = Options() with { Epochs = 1 };
         var result = new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(9, 0, seed: 3));
         Assert.AreEqual(2, result.Steps);
     }
@@ -56,9 +54,7 @@ public sealed class ContrastiveTrainerTests
     {
         using var encoder = new TinyEncoder(seed: 2);
         using var temperature = Temperature.Learnable(0.5);
-        var options = Options();
-        options.Epochs = 12;
-        options.Schedule = LearningRateScheduleKind.Constant;
+        var options = Options() with { Epochs = 12, Schedule = LearningRateScheduleKind.Constant };
         var result = new ContrastiveTrainer(encoder, null, new InfoNceLoss(temperature), options).Train(Examples(8, 1, seed: 4));
 
         // 2 steps per epoch: the mean of the last epoch against the first.
@@ -145,9 +141,8 @@ public sealed class ContrastiveTrainerTests
         var mixed = Examples(3, 1, seed: 1).Append(Examples(1, 2, seed: 2)[0]).ToArray();
         Assert.AreEqual("examples", Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(mixed)).ParamName);
         Assert.AreEqual("examples", Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(Examples(1, 0, seed: 1))).ParamName);
-        var options = Options();
-        options.BatchSize = 1;
-        Assert.AreEqual("options.BatchSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ContrastiveTrainer(encoder, null, loss, options)).ParamName);
+        var options = Options() with { BatchSize = 1 };
+        Assert.AreEqual("BatchSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ContrastiveTrainer(encoder, null, loss, options)).ParamName);
     }
 
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

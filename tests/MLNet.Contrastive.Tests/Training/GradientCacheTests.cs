@@ -44,7 +44,7 @@ public sealed class GradientCacheTests
         var expected = TestData.Gradients(parameters);
         TestData.ZeroGradients(parameters);
 
-        var options = new GradientCacheOptions { QueryChunkSize = 3, DocumentChunkSize = 4, SortByLength = sort };
+        var options = new GradientCacheOptions { ChunkSize = 3, DocumentChunkSize = 4, SortByLength = sort };
         var result = new GradientCache(queryEncoder, documentEncoder, loss, options).Step(queries, documents, k, groups);
         var actual = TestData.Gradients(parameters);
 
@@ -65,7 +65,7 @@ public sealed class GradientCacheTests
         var parameters = encoder.parameters().ToArray();
         var queries = TestData.Texts(batch, seed: 30);
         var documents = TestData.Texts(batch * (1 + k), seed: 40);
-        var options = new GradientCacheOptions { QueryChunkSize = 4, DocumentChunkSize = 5, ReplaySeed = 77 };
+        var options = new GradientCacheOptions { ChunkSize = 4, DocumentChunkSize = 5, ReplaySeed = 77 };
         var cache = new GradientCache(encoder, null, loss, options);
 
         // Reference: the same per-chunk seeds, one graph over the whole batch, one backward.
@@ -83,8 +83,7 @@ public sealed class GradientCacheTests
         Assert.IsTrue(replayed <= Tolerance, $"with replay: relative error {replayed}");
 
         TestData.ZeroGradients(parameters);
-        options.ReplaySeed = null;
-        new GradientCache(encoder, null, loss, options).Step(queries, documents, k, step: 5);
+        new GradientCache(encoder, null, loss, options with { ReplaySeed = null }).Step(queries, documents, k, step: 5);
         var unreplayed = TestData.RelativeError(TestData.Gradients(parameters), expected);
 
         // Different masks in the two passes: the error is of the order of the dropout's effect, far above rounding.
@@ -96,7 +95,7 @@ public sealed class GradientCacheTests
     {
         using var encoder = new TinyEncoder(seed: 4, dropoutProbability: 0.1);
         var loss = new DecoupledContrastiveLoss(Temperature.Learnable(0.1)) { Weighted = true, RowChunkSize = 2 };
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = 2, DocumentChunkSize = 3 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = 2, DocumentChunkSize = 3 });
         var queries = TestData.Texts(5, seed: 50);
         var documents = TestData.Texts(10, seed: 60);
         cache.Step(queries, documents, 1, step: 0); // creates the parameters' gradients
@@ -121,7 +120,9 @@ public sealed class GradientCacheTests
         Assert.AreEqual("negativesPerQuery", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => cache.Step(two, two, -1)).ParamName);
         Assert.AreEqual("queries", Assert.ThrowsExactly<ArgumentException>(() => cache.Step(new[] { new[] { 1 }, Array.Empty<int>() }, two, 0)).ParamName);
         Assert.AreEqual("groups", Assert.ThrowsExactly<ArgumentException>(() => cache.Step(two, two, 0, new long[] { 1, 2, 3 })).ParamName);
-        Assert.AreEqual("options.QueryChunkSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
-            () => new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = 0 })).ParamName);
+        Assert.AreEqual("ChunkSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = 0 })).ParamName);
+        Assert.AreEqual("DocumentChunkSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => new GradientCache(encoder, null, loss, new GradientCacheOptions { DocumentChunkSize = -1 })).ParamName);
     }
 }

@@ -19,9 +19,9 @@ public sealed class TrainableParametersTests
         return Enumerable.Range(0, count).Select(i => new ContrastiveExample(texts[2 * i], texts[(2 * i) + 1], [])).ToArray();
     }
 
-    private static ContrastiveTrainerOptions Options() => new()
+    private static ContrastiveTrainer.Settings Options() => new()
     {
-        BatchSize = 4, QueryChunkSize = 2, DocumentChunkSize = 2, Epochs = 2, LearningRate = 1e-2, WarmupSteps = 0, Seed = 3,
+        BatchSize = 4, Cache = new GradientCacheOptions { ChunkSize = 2 }, Epochs = 2, LearningRate = 1e-2, WarmupSteps = 0, Seed = 3,
     };
 
     [TestMethod]
@@ -29,9 +29,7 @@ public sealed class TrainableParametersTests
     {
         using var encoder = new TransformerEncoder(TinyEncoders.Transformer() with { Dropout = 0, AttentionDropout = 0 });
         var before = Weights(encoder);
-        var options = Options();
-        options.FreezeEmbeddings = true;
-        options.FrozenLayers = 1;
+        var options = Options() with { FreezeEmbeddings = true, FrozenLayers = 1 };
         new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(8, vocabulary: 20));
         var after = Weights(encoder);
 
@@ -75,8 +73,7 @@ public sealed class TrainableParametersTests
     public void Train_TooManyFrozenLayers_IsAnErrorNamingTheOption()
     {
         using var encoder = new TransformerEncoder(TinyEncoders.Transformer());
-        var options = Options();
-        options.FrozenLayers = 3;
+        var options = Options() with { FrozenLayers = 3 };
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(4, vocabulary: 20)));
         Assert.AreEqual("options.FrozenLayers", error.ParamName);
@@ -88,8 +85,7 @@ public sealed class TrainableParametersTests
     public void Train_FreezingEverything_IsRefused()
     {
         using var encoder = new StaticEncoder(TinyEncoders.Static() with { OutputDimension = null });
-        var options = Options();
-        options.FreezeEmbeddings = true;
+        var options = Options() with { FreezeEmbeddings = true };
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(4, vocabulary: 20)));
         Assert.AreEqual("options.FreezeEmbeddings", error.ParamName);

@@ -37,6 +37,17 @@ public sealed class DefaultsTests
     }
 
     [TestMethod]
+    public void PretrainedCheckpointDirectory_IsTheOlderNameOfPretrainedModelPath()
+    {
+#pragma warning disable CS0618 // The obsolete alias is what this test is about.
+        var options = new ContrastiveEmbeddingOptions { PretrainedCheckpointDirectory = "all-MiniLM-L6-v2" };
+        Assert.AreEqual("all-MiniLM-L6-v2", options.PretrainedModelPath);
+        options.PretrainedModelPath = "other";
+        Assert.AreEqual("other", options.PretrainedCheckpointDirectory);
+#pragma warning restore CS0618
+    }
+
+    [TestMethod]
     public void Fit_Defaults_TrainsTheStaticEncoderForThreeEpochs()
     {
         var mlContext = new MLContext(seed: 1);
@@ -73,7 +84,7 @@ public sealed class DefaultsTests
             var options = new ContrastiveEmbeddingOptions
             {
                 AnchorColumnName = nameof(PairRow.Anchor), PositiveColumnName = nameof(PairRow.Positive),
-                PretrainedCheckpointDirectory = directory, EmbeddingDimension = 16, Epochs = 1, LearningRate = 5e-5,
+                PretrainedModelPath = directory, EmbeddingDimension = 16, Epochs = 1, LearningRate = 5e-5,
             };
 
             using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(TestData.View(mlContext, rows));

@@ -70,6 +70,27 @@ public sealed class IntraOpThreadsTests
     }
 
     [TestMethod]
+    public void Fit_IntraOpThreads_SetsLibtorchsPool()
+    {
+        var before = TorchRuntime.IntraOpThreads;
+        try
+        {
+            var mlContext = new MLContext(seed: 5);
+            var options = TestData.Options();
+            options.Epochs = 1;
+            options.IntraOpThreads = 1;
+
+            using var transformer = mlContext.Transforms.ContrastiveEmbedding(options).Fit(TestData.View(mlContext, TestData.Rows(4)));
+
+            Assert.AreEqual(1, TorchRuntime.IntraOpThreads);
+        }
+        finally
+        {
+            TorchRuntime.SetIntraOpThreads(before);
+        }
+    }
+
+    [TestMethod]
     public void Options_ZeroThreads_NamesTheOption()
     {
         var options = TestData.Options();

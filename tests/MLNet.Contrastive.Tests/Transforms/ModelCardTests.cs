@@ -137,7 +137,7 @@ public sealed class ModelCardTests
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "model.onnx"), "");
         using var model = EmbeddingModel.Create(
-            new EmbeddingModelOptions { Encoder = EncoderKind.Static, HiddenSize = 8, MaxTokens = 16, Device = DeviceKind.Cpu, Seed = 1 },
+            new EncoderSpec { EncoderKind = EncoderKind.Static, Width = 8, MaxTokens = 16, Device = DeviceKind.Cpu, Seed = 1 },
             ["hello world"]);
         var options = new ContrastiveEmbeddingOptions { PretrainedModelPath = file ? Path.Combine(folder, "model.onnx") : folder };
 
@@ -150,11 +150,11 @@ public sealed class ModelCardTests
     public void Builder_PretrainedCheckpoint_NamesTheFolderNotThePath()
     {
         using var model = EmbeddingModel.Create(
-            new EmbeddingModelOptions { Encoder = EncoderKind.Static, HiddenSize = 8, MaxTokens = 16, Normalize = true, Device = DeviceKind.Cpu, Seed = 1 },
+            new EncoderSpec { EncoderKind = EncoderKind.Static, Width = 8, MaxTokens = 16, Normalize = true, Device = DeviceKind.Cpu, Seed = 1 },
             ["hello world"]);
         var options = new ContrastiveEmbeddingOptions
         {
-            PretrainedCheckpointDirectory = Path.Combine(directory, "all-MiniLM-L6-v2") + Path.DirectorySeparatorChar,
+            PretrainedModelPath = Path.Combine(directory, "all-MiniLM-L6-v2") + Path.DirectorySeparatorChar,
             LearnableTemperature = true,
             Loss = LossKind.Dclw,
         };

@@ -80,7 +80,7 @@ public sealed class BertCheckpointTests
              "num_attention_heads": 2, "intermediate_size": 32, "max_position_embeddings": 64, "type_vocab_size": 2,
              "layer_norm_eps": 1e-12, "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1}
             """);
-        using var model = EmbeddingModel.Create(new EmbeddingModelOptions { PretrainedPath = directory, Device = DeviceKind.Cpu });
+        using var model = EmbeddingModel.CreatePretrained(directory, new PretrainedModelOptions { Device = DeviceKind.Cpu });
         var vectors = model.Encode(["the cat sat", "dog ##s ."]);
         source.eval();
         using var batch = TokenBatch.Collate(model.Tokenize(["the cat sat"]), 0);

@@ -30,10 +30,10 @@ public sealed class HuggingFaceFolderTests
                 """);
             File.WriteAllText(Path.Combine(directory, "sentence_bert_config.json"), """{"max_seq_length": 256, "do_lower_case": true}""");
 
-            using var folder = EmbeddingModel.Create(new EmbeddingModelOptions { PretrainedPath = directory, Device = DeviceKind.Cpu });
+            using var folder = EmbeddingModel.CreatePretrained(directory, new PretrainedModelOptions { Device = DeviceKind.Cpu });
             using var onnx = EmbeddingModel.CreatePretrained(
                 new MemoryStream(PretrainedResources.Onnx(PretrainedResources.MiniLM)), new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)),
-                new EmbeddingModelOptions { Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = 256, Device = DeviceKind.Cpu });
+                new PretrainedModelOptions { Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = 256, Device = DeviceKind.Cpu });
 
             var options = ((TransformerEncoder)folder.Encoder).Shape;
             Assert.AreEqual((PoolingMode.Mean, true, 256, 384), (options.Pooling, options.Normalize, folder.Tokenizer.MaxTokens, folder.Dimension));

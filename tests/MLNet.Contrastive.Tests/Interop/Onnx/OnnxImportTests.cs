@@ -105,7 +105,7 @@ public sealed class OnnxImportTests
     {
         var vocabulary = PretrainedResources.VocabularyLines(PretrainedResources.MiniLM).Concat(["extra1", "extra2"]);
         var error = Assert.ThrowsExactly<InvalidDataException>(() => EmbeddingModel.CreatePretrained(
-            new MemoryStream(PretrainedResources.Onnx(PretrainedResources.MiniLM)), Lines(vocabulary), new EmbeddingModelOptions { Device = DeviceKind.Cpu }));
+            new MemoryStream(PretrainedResources.Onnx(PretrainedResources.MiniLM)), Lines(vocabulary), new PretrainedModelOptions { Device = DeviceKind.Cpu }));
         StringAssert.Contains(error.Message, "has 30524 tokens");
         StringAssert.Contains(error.Message, "'embeddings.word_embeddings.weight' [30522, 384]");
     }
@@ -115,7 +115,7 @@ public sealed class OnnxImportTests
     {
         var error = Assert.ThrowsExactly<ArgumentException>(() => EmbeddingModel.CreatePretrained(
             new MemoryStream(PretrainedResources.Onnx(PretrainedResources.MiniLM)), new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)),
-            new EmbeddingModelOptions { MaxTokens = 513, Device = DeviceKind.Cpu }));
+            new PretrainedModelOptions { MaxTokens = 513, Device = DeviceKind.Cpu }));
         Assert.AreEqual("MaxTokens", error.ParamName);
         StringAssert.Contains(error.Message, "512 positions");
     }
@@ -123,9 +123,9 @@ public sealed class OnnxImportTests
     [TestMethod]
     public void Create_ClsPoolingWithoutClsToken_Throws()
     {
-        var error = Assert.ThrowsExactly<ArgumentException>(() => EmbeddingModel.Create(new EmbeddingModelOptions
+        var error = Assert.ThrowsExactly<ArgumentException>(() => EmbeddingModel.Create(new EncoderSpec
         {
-            Pooling = PoolingMode.Cls, HiddenSize = 16, LayerCount = 1, HeadCount = 2, FeedForwardSize = 32, Device = DeviceKind.Cpu,
+            Pooling = PoolingMode.Cls, Width = 16, Layers = 1, Heads = 2, FeedForwardWidth = 32, Device = DeviceKind.Cpu, EncoderKind = EncoderKind.Transformer,
         }));
         Assert.AreEqual("Pooling", error.ParamName);
         StringAssert.Contains(error.Message, "[CLS]");
@@ -138,7 +138,7 @@ public sealed class OnnxImportTests
         File.WriteAllText(Path.Combine(directory, "sentence_bert_config.json"), """{"max_seq_length": 256, "do_lower_case": false}""");
         try
         {
-            using var model = EmbeddingModel.Create(new EmbeddingModelOptions { PretrainedPath = Path.Combine(directory, "model.onnx"), Device = DeviceKind.Cpu });
+            using var model = EmbeddingModel.CreatePretrained(Path.Combine(directory, "model.onnx"), new PretrainedModelOptions { Device = DeviceKind.Cpu });
             var encoder = (TransformerEncoder)model.Encoder;
             Assert.AreEqual(PoolingMode.Cls, encoder.Shape.Pooling);
             Assert.IsTrue(encoder.Shape.Normalize);
@@ -160,7 +160,7 @@ public sealed class OnnxImportTests
         return Assert.ThrowsExactly<InvalidDataException>(() =>
         {
             using var model = EmbeddingModel.CreatePretrained(
-                new MemoryStream(copy.ToByteArray()), new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)), new EmbeddingModelOptions { Device = DeviceKind.Cpu });
+                new MemoryStream(copy.ToByteArray()), new MemoryStream(PretrainedResources.Vocabulary(PretrainedResources.MiniLM)), new PretrainedModelOptions { Device = DeviceKind.Cpu });
         });
     }
 

@@ -19,7 +19,7 @@ public sealed class DistributedStepTests
         var parameters = encoder.parameters().Concat(loss.Parameters()).ToArray();
         var queries = TestData.Texts(7, seed: 10);
         var documents = TestData.Texts(14, seed: 20);
-        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { QueryChunkSize = 3, DocumentChunkSize = 4 });
+        var cache = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = 3, DocumentChunkSize = 4 });
 
         var distributed = new DistributedGradientCache(cache, SingleProcessCommunicator.Instance).Step(queries, documents, 1, null, step: 2);
         var distributedGradients = TestData.Gradients(parameters);
