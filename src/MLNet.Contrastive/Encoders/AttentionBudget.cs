@@ -14,7 +14,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <para>At the budget, one attention-score tensor is 1 GiB of float32; the softmax and dropout around it make the peak of
 /// one layer about three times that. docs/reliability.md gives the figures.</para>
 /// </remarks>
-public static class AttentionBudget
+internal static class AttentionBudget
 {
     /// <summary>The most attention scores (<c>rows x heads x length^2</c>) of one layer in one forward pass: 2^28.</summary>
     public const long MaxScores = 1L << 28;

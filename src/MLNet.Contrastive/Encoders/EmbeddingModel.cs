@@ -19,7 +19,7 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="tokenizer"/> or <paramref name="encoder"/> is null.</exception>
     /// <exception cref="ArgumentException">The encoder's vocabulary or maximum length does not fit the tokenizer (or map).</exception>
     /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
-    public EmbeddingModel(TextTokenizer tokenizer, TextEncoder encoder, VocabularyMap? vocabularyMap = null, DeviceKind device = DeviceKind.Auto)
+    internal EmbeddingModel(TextTokenizer tokenizer, TextEncoder encoder, VocabularyMap? vocabularyMap = null, DeviceKind device = DeviceKind.Auto)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -42,29 +42,29 @@ public sealed partial class EmbeddingModel : IDisposable
     }
 
     /// <summary>Gets the tokenizer.</summary>
-    public TextTokenizer Tokenizer { get; }
+    internal TextTokenizer Tokenizer { get; }
 
     /// <summary>Gets the encoder (train it through this property; it lives on <see cref="Device"/>).</summary>
-    public TextEncoder Encoder { get; }
+    internal TextEncoder Encoder { get; }
 
     /// <summary>Gets the vocabulary map, or null when the encoder takes tokenizer ids directly.</summary>
-    public VocabularyMap? VocabularyMap { get; }
+    internal VocabularyMap? VocabularyMap { get; }
 
     /// <summary>Gets the device the encoder lives on.</summary>
-    public Device Device { get; }
+    internal Device Device { get; }
 
     /// <summary>Gets the size of the embeddings.</summary>
     public int Dimension => Encoder.Dimension;
 
     /// <summary>Gets the id written into padding positions of the encoder's input (after vocabulary mapping).</summary>
-    public long PaddingId => VocabularyMap?.UnseenId ?? Tokenizer.PaddingId;
+    internal long PaddingId => VocabularyMap?.UnseenId ?? Tokenizer.PaddingId;
 
     /// <summary>Tokenizes texts into the encoder's ids (vocabulary map applied).</summary>
     /// <param name="texts">The texts.</param>
     /// <returns>One id sequence per text, never empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
-    public IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts) => Tokenize(texts, out _);
+    internal IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts) => Tokenize(texts, out _);
 
     /// <summary>Tokenizes texts into the encoder's ids (vocabulary map applied) and counts the truncated ones.</summary>
     /// <param name="texts">The texts.</param>
@@ -72,7 +72,7 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <returns>One id sequence per text, never empty.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is null.</exception>
     /// <exception cref="ArgumentException">A text is null (the message gives its position).</exception>
-    public IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts, out int truncatedCount)
+    internal IReadOnlyList<int[]> Tokenize(IReadOnlyList<string> texts, out int truncatedCount)
     {
         var tokenized = Tokenizer.EncodeBatch(texts);
         truncatedCount = tokenized.TruncatedCount;
@@ -83,7 +83,7 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <param name="sequences">Ids from <see cref="Tokenize(IReadOnlyList{string})"/>.</param>
     /// <returns>The batch (the caller disposes it).</returns>
     /// <exception cref="ArgumentException">No sequence, or a null one.</exception>
-    public TokenBatch Collate(IReadOnlyList<int[]> sequences) => TokenBatch.Collate(sequences, PaddingId, Device);
+    internal TokenBatch Collate(IReadOnlyList<int[]> sequences) => TokenBatch.Collate(sequences, PaddingId, Device);
 
     /// <summary>Embeds texts in batches, without autograd and in eval mode (the previous mode is restored).</summary>
     /// <param name="texts">The texts.</param>
@@ -117,7 +117,7 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>A batch of long texts is split further so that its attention scores stay within <see cref="AttentionBudget.MaxScores"/>.</remarks>
-    public float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64, CancellationToken cancellationToken = default)
+    internal float[][] EncodeTokenized(IReadOnlyList<int[]> sequences, int batchSize = 64, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);

@@ -4,7 +4,7 @@ namespace MLNet.Contrastive.Encoders;
 /// Saves and loads encoders (configuration and weights) in this library's own binary format; never executes code
 /// from the data. Layout: see docs/encoders.md.
 /// </summary>
-public static class EncoderSerializer
+internal static class EncoderSerializer
 {
     private const int Signature = 0x45434C4D; // "MLCE"
 

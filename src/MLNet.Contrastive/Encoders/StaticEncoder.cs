@@ -10,7 +10,7 @@ namespace MLNet.Contrastive.Encoders;
 /// L2 normalisation. Fast, and a text's embedding is exactly independent of padding and of the batch.
 /// </summary>
 /// <remarks>Parameters: <c>embeddings.weight</c> and, with a projection, <c>projection.weight</c>/<c>projection.bias</c>.</remarks>
-public sealed class StaticEncoder : TextEncoder
+internal sealed class StaticEncoder : TextEncoder
 {
     /// <summary>The kind byte of a saved static encoder (<see cref="EncoderSerializer"/>).</summary>
     internal const byte SerializedKind = 2;

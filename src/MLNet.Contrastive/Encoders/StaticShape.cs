@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Encoders;
 
 /// <summary>The shape of a <see cref="StaticEncoder"/>. Immutable; change with <c>with</c>.</summary>
-public sealed record StaticShape
+internal sealed record StaticShape
 {
     /// <summary>Gets the number of token embedding rows. Default is 30522.</summary>
     public int VocabularySize { get; init; } = 30522;

@@ -18,7 +18,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <para>The defaults of the virtual members describe an encoder that has no table, no attention and no layers, and
 /// that can be neither saved nor exported (the test doubles are such encoders).</para>
 /// </remarks>
-public abstract class TextEncoder : nn.Module<Tensor, Tensor, Tensor>
+internal abstract class TextEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Initializes a new instance of the <see cref="TextEncoder"/> class.</summary>
     /// <param name="name">The module's name.</param>

@@ -13,7 +13,7 @@ namespace MLNet.Contrastive.Encoders;
 /// <c>encoder.layer.0.attention.self.query.weight</c>, ...) plus <c>projection.*</c>, so
 /// <see cref="Interop.HuggingFace.BertCheckpoint"/> imports BERT weights one to one. With mean or max pooling, a text's
 /// embedding does not depend on padding or on the other texts of the batch.</remarks>
-public sealed class TransformerEncoder : TextEncoder
+internal sealed class TransformerEncoder : TextEncoder
 {
     /// <summary>The kind byte of a saved Transformer (<see cref="EncoderSerializer"/>).</summary>
     internal const byte SerializedKind = 1;

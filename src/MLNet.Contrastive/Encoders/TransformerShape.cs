@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Encoders;
 
 /// <summary>The shape of a <see cref="TransformerEncoder"/> (BERT layout). Immutable; change with <c>with</c>.</summary>
-public sealed record TransformerShape
+internal sealed record TransformerShape
 {
     /// <summary>Gets the number of token embedding rows. Default is 30522 (BERT's uncased vocabulary).</summary>
     public int VocabularySize { get; init; } = 30522;

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Evaluation;
 
 /// <summary>Pearson and Spearman correlation in double precision.</summary>
-public static class Correlation
+internal static class Correlation
 {
     /// <summary>Pearson's product-moment correlation of two equally long series.</summary>
     /// <param name="x">The first series.</param>

@@ -27,7 +27,7 @@ public abstract class ContrastiveLoss
     /// <summary>Initializes a new instance of the <see cref="ContrastiveLoss"/> class.</summary>
     /// <param name="temperature">The temperature, fixed or learnable.</param>
     /// <exception cref="ArgumentNullException"><paramref name="temperature"/> is null.</exception>
-    protected ContrastiveLoss(Temperature temperature)
+    private protected ContrastiveLoss(Temperature temperature)
     {
         ArgumentNullException.ThrowIfNull(temperature);
         Temperature = temperature;
@@ -60,7 +60,7 @@ public abstract class ContrastiveLoss
     public bool Symmetric { get; init; }
 
     /// <summary>Gets a value indicating whether a row's positive is left out of its softmax denominator (DCL).</summary>
-    protected abstract bool ExcludesPositiveFromDenominator { get; }
+    private protected abstract bool ExcludesPositiveFromDenominator { get; }
 
     /// <summary>Returns the trainable parameters of the loss (the learnable temperature, if any).</summary>
     /// <returns>The parameters; empty for a fixed temperature.</returns>
@@ -151,7 +151,7 @@ public abstract class ContrastiveLoss
     /// <summary>Returns the detached weight of each row's positive term, or <see langword="null"/> for weight 1.</summary>
     /// <param name="positiveSimilarities">The similarity <c>s_ii</c> of each query and its positive, <c>[B]</c>, detached.</param>
     /// <returns>The weights <c>[B]</c>, or <see langword="null"/>.</returns>
-    protected virtual Tensor? PositiveWeights(Tensor positiveSimilarities) => null;
+    private protected virtual Tensor? PositiveWeights(Tensor positiveSimilarities) => null;
 
     private LossInputs Prepare(Tensor queries, Tensor documents, Tensor scale, int negativesPerQuery, long[]? groups)
     {

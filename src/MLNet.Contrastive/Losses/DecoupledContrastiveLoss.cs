@@ -52,10 +52,10 @@ public sealed class DecoupledContrastiveLoss : ContrastiveLoss
     }
 
     /// <inheritdoc />
-    protected override bool ExcludesPositiveFromDenominator => true;
+    private protected override bool ExcludesPositiveFromDenominator => true;
 
     /// <inheritdoc />
-    protected override Tensor? PositiveWeights(Tensor positiveSimilarities)
+    private protected override Tensor? PositiveWeights(Tensor positiveSimilarities)
     {
         if (!Weighted)
         {

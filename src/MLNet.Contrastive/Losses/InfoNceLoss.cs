@@ -27,5 +27,5 @@ public sealed class InfoNceLoss : ContrastiveLoss
     }
 
     /// <inheritdoc />
-    protected override bool ExcludesPositiveFromDenominator => false;
+    private protected override bool ExcludesPositiveFromDenominator => false;
 }

@@ -16,7 +16,7 @@ namespace MLNet.Contrastive.Text;
 /// <para>Custom (<see cref="FromTokenizer"/>): the tokenizer's own ids (with whatever special tokens it adds itself), cut to
 /// <c>MaxTokens</c>; a text with no token becomes the single token <see cref="PaddingId"/>. Not persistable.</para>
 /// </remarks>
-public sealed class TextTokenizer
+internal sealed class TextTokenizer
 {
     /// <summary>The tiktoken encoding name used by <see cref="Cl100kBase(int)"/>.</summary>
     public const string Cl100kBaseName = "cl100k_base";

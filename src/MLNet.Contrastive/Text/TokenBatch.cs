@@ -5,7 +5,7 @@ namespace MLNet.Contrastive.Text;
 /// <summary>
 /// Token ids and attention mask of a batch of texts, padded to the longest text of the batch (dynamic padding).
 /// </summary>
-public sealed class TokenBatch : IDisposable
+internal sealed class TokenBatch : IDisposable
 {
     private TokenBatch(Tensor inputIds, Tensor attentionMask)
     {

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Text;
 
 /// <summary>The token ids of a batch of texts and how many of them were truncated.</summary>
-public sealed class TokenizedTexts
+internal sealed class TokenizedTexts
 {
     /// <summary>Initializes a new instance of the <see cref="TokenizedTexts"/> class.</summary>
     /// <param name="sequences">The token ids of each text, special tokens included.</param>

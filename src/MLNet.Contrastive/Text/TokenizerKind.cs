@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Text;
 
 /// <summary>Which tokenizer a <see cref="TextTokenizer"/> wraps.</summary>
-public enum TokenizerKind
+internal enum TokenizerKind
 {
     /// <summary>A BERT WordPiece tokenizer built from a vocab.txt; adds [CLS] and [SEP]. Persistable.</summary>
     Bert,

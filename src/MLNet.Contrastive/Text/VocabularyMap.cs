@@ -6,7 +6,7 @@ namespace MLNet.Contrastive.Text;
 /// </summary>
 /// <remarks>Compact id 0 (<see cref="UnseenId"/>) is the unseen row; the seen ids follow in ascending tokenizer-id
 /// order, so the map does not depend on the order of the training texts.</remarks>
-public sealed class VocabularyMap
+internal sealed class VocabularyMap
 {
     private const int Signature = 0x4D424356; // "VCBM"
     private const int Version = 1;

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Training;
 
 /// <summary>Which side of a contrastive batch a text belongs to.</summary>
-public enum EncoderSide
+internal enum EncoderSide
 {
     /// <summary>The queries (anchors).</summary>
     Query = 0,

@@ -3,29 +3,33 @@ namespace MLNet.Contrastive.Training;
 /// <summary>The outcome of one <see cref="GradientCache.Step"/>.</summary>
 public sealed class GradientCacheStepResult
 {
+    internal GradientCacheStepResult()
+    {
+    }
+
     /// <summary>Gets the loss of the batch (detached). Not finite when training diverged; then no parameter gradient was computed.</summary>
-    public required double Loss { get; init; }
+    public double Loss { get; internal init; }
 
     /// <summary>Gets the number of query chunks.</summary>
-    public required int QueryChunks { get; init; }
+    public int QueryChunks { get; internal init; }
 
     /// <summary>Gets the number of document chunks.</summary>
-    public required int DocumentChunks { get; init; }
+    public int DocumentChunks { get; internal init; }
 
     /// <summary>Gets the number of real (unpadded) tokens of the batch, both sides.</summary>
-    public required long Tokens { get; init; }
+    public long Tokens { get; internal init; }
 
     /// <summary>Gets the number of token positions encoded per pass, padding included, both sides.</summary>
-    public required long PaddedTokens { get; init; }
+    public long PaddedTokens { get; internal init; }
 
     /// <summary>Gets the time of step 1, encoding every chunk without autograd.</summary>
-    public required TimeSpan ForwardNoGradTime { get; init; }
+    public TimeSpan ForwardNoGradTime { get; internal init; }
 
     /// <summary>Gets the time of step 2, the loss and its gradient with respect to the embeddings.</summary>
-    public required TimeSpan BuildCacheTime { get; init; }
+    public TimeSpan BuildCacheTime { get; internal init; }
 
     /// <summary>Gets the time of step 3, re-encoding each chunk with autograd and back-propagating its cached gradient.</summary>
-    public required TimeSpan ForwardBackwardTime { get; init; }
+    public TimeSpan ForwardBackwardTime { get; internal init; }
 
     /// <summary>The result of a step over <paramref name="queryPlan"/> and <paramref name="documentPlan"/> that took
     /// <paramref name="total"/> in all (the one-process and the data-parallel step report alike).</summary>

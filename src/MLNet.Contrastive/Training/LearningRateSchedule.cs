@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Training;
 
 /// <summary>The shape of the learning rate after warmup.</summary>
-public enum LearningRateScheduleKind
+internal enum LearningRateScheduleKind
 {
     /// <summary>Constant after warmup.</summary>
     Constant,
@@ -21,7 +21,7 @@ public enum LearningRateScheduleKind
 /// warmup <c>f = (s + 1) / (W + 1)</c> for <c>s &lt; W</c> (never 0, reaching the peak at <c>s = W</c>); after it, with progress
 /// <c>p = (s - W) / (T - W)</c>: constant <c>f = 1</c>, linear <c>f = 1 - p</c>, cosine <c>f = (1 + cos(pi p)) / 2</c>.
 /// </remarks>
-public sealed class LearningRateSchedule
+internal sealed class LearningRateSchedule
 {
     /// <summary>Initializes a new instance of the <see cref="LearningRateSchedule"/> class.</summary>
     /// <param name="kind">The decay after warmup.</param>

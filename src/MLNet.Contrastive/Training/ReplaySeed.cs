@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Training;
 /// and once with autograd) on the CPU and on CUDA, without snapshotting RNG state (TorchSharp cannot snapshot the
 /// CUDA generator).
 /// </summary>
-public static class ReplaySeed
+internal static class ReplaySeed
 {
     /// <summary>Mixes the training seed, step, side and chunk index into one 63-bit seed (SplitMix64 finaliser per input).</summary>
     /// <param name="trainingSeed">The training seed.</param>

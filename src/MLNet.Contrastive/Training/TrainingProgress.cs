@@ -9,4 +9,4 @@ namespace MLNet.Contrastive.Training;
 /// <param name="ExamplesPerSecond">Examples trained per second since the start.</param>
 /// <param name="Elapsed">Time since the start.</param>
 /// <param name="EstimatedRemaining">Estimated time to the end, from the mean step time so far.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining);
+internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining);

@@ -5,4 +5,4 @@ namespace MLNet.Contrastive.Training;
 /// <param name="Losses">The loss of every step.</param>
 /// <param name="ValidationScores">The validation score after each epoch (empty without a callback).</param>
 /// <param name="Elapsed">The training time.</param>
-public sealed record TrainingResult(int Steps, IReadOnlyList<double> Losses, IReadOnlyList<double> ValidationScores, TimeSpan Elapsed);
+internal sealed record TrainingResult(int Steps, IReadOnlyList<double> Losses, IReadOnlyList<double> ValidationScores, TimeSpan Elapsed);

@@ -141,6 +141,35 @@ public sealed class PackageTests
     }
 
     [TestMethod]
+    public void PackagedAssembly_PublicTypes_AreExactlyThoseOfThePublicApiFiles()
+    {
+        // The build fails on a public member missing from PublicAPI.*.txt (PublicApiAnalyzers); this checks the shipped
+        // binary against the same files, so that the face users see is the one the repository declares.
+        using var archive = ZipFile.OpenRead(packagePath);
+        using var dll = new MemoryStream();
+        using (var entry = archive.GetEntry("lib/net10.0/MLNet.Contrastive.dll")!.Open())
+        {
+            entry.CopyTo(dll);
+        }
+
+        dll.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var visibility = System.Reflection.TypeAttributes.VisibilityMask;
+        var shipped = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Where(t => (t.Attributes & visibility) == System.Reflection.TypeAttributes.Public)
+            .Select(t => $"{metadata.GetString(t.Namespace)}.{metadata.GetString(t.Name)}").Order(StringComparer.Ordinal).ToList();
+        // In the API files a type is a line of its name alone; members carry a signature (" -> type").
+        var source = Path.Combine(RepoRoot(), "src", "MLNet.Contrastive");
+        var declared = new[] { "PublicAPI.Shipped.txt", "PublicAPI.Unshipped.txt" }
+            .SelectMany(name => File.ReadAllLines(Path.Combine(source, name)))
+            .Where(line => line.Length > 0 && !line.StartsWith('#') && !line.Contains(' '))
+            .Order(StringComparer.Ordinal).ToList();
+
+        CollectionAssert.AreEqual(declared, shipped, $"public types in the package: {string.Join(", ", shipped)}");
+    }
+
+    [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
     public void ConsumerOutsideTheRepository_BuildsAgainstThePackage_AndTrainsLikeTheLibraryInProcess()
     {

@@ -8,7 +8,7 @@ namespace MLNet.Contrastive.Interop.HuggingFace;
 /// (F32, F16 or BF16; names with or without the <c>bert.</c> prefix) and <c>vocab.txt</c>. Nothing is downloaded.
 /// </summary>
 /// <remarks>Supported configurations and ignored tensors are listed in docs/encoders.md.</remarks>
-public static class BertCheckpoint
+internal static class BertCheckpoint
 {
     /// <summary>The weights file name inside a checkpoint directory.</summary>
     public const string WeightsFileName = "model.safetensors";

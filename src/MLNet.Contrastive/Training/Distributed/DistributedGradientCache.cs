@@ -24,7 +24,7 @@ namespace MLNet.Contrastive.Training.Distributed;
 /// communication; computing only its own rows would cut that by <c>R</c> but add an all-reduce of the embedding
 /// gradients, as large as the all-gather. See docs/distributed.md.</para>
 /// </remarks>
-public sealed class DistributedGradientCache
+internal sealed class DistributedGradientCache
 {
     private readonly GradientCache cache;
     private readonly ICommunicator communicator;

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Training.Distributed;
 
 /// <summary>Turns a <see cref="DistributedMode"/> into a communicator, loading MPI only when it is used.</summary>
-public static class DistributedSetup
+internal static class DistributedSetup
 {
     /// <summary>Returns the communicator <paramref name="mode"/> asks for in this process's environment.</summary>
     /// <param name="mode">The mode.</param>

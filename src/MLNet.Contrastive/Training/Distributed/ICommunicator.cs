@@ -6,7 +6,7 @@ namespace MLNet.Contrastive.Training.Distributed;
 /// </summary>
 /// <remarks>Implementations: <see cref="MpiCommunicator"/> (MPI, through MPI.NET) and <see cref="SingleProcessCommunicator"/>
 /// (one rank, no library).</remarks>
-public interface ICommunicator
+internal interface ICommunicator
 {
     /// <summary>Gets this process's rank, in <c>[0, Size)</c>.</summary>
     int Rank { get; }

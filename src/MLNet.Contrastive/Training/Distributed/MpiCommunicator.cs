@@ -7,7 +7,7 @@ namespace MLNet.Contrastive.Training.Distributed;
 /// <remarks>MPI.NET binds MS-MPI's ABI, which is MPICH's: on Linux it is routed to <c>libmpich.so.12</c>, or to the
 /// library named by the environment variable <c>MLNET_CONTRASTIVE_MPI_LIBRARY</c>. Open MPI has another ABI and is
 /// refused with a clear error (see docs/distributed.md).</remarks>
-public sealed class MpiCommunicator : ICommunicator
+internal sealed class MpiCommunicator : ICommunicator
 {
     private static readonly object Gate = new();
     private static MpiCommunicator? world;

@@ -1,7 +1,7 @@
 namespace MLNet.Contrastive.Training.Distributed;
 
 /// <summary>A communicator of one rank: gathers and sums are copies, broadcast does nothing. Needs no MPI library.</summary>
-public sealed class SingleProcessCommunicator : ICommunicator
+internal sealed class SingleProcessCommunicator : ICommunicator
 {
     /// <summary>Gets the one instance.</summary>
     public static SingleProcessCommunicator Instance { get; } = new();
