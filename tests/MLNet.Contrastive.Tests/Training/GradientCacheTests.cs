@@ -56,6 +56,34 @@ public sealed class GradientCacheTests
     }
 
     [TestMethod]
+    public void Step_OverAUsersOwnTorchSharpModule_MatchesFullBatchGradients()
+    {
+        // The advanced API takes any module that maps (ids, mask) to embeddings, as luyug/GradCache takes any model: here
+        // one written as a TorchSharp user would, that knows nothing of this library (no TextEncoder, no attention budget).
+        const int batch = 7, k = 1;
+        using var encoder = new MaxPoolModule(seed: 4);
+        var loss = new InfoNceLoss(Temperature.Learnable(0.1)) { Symmetric = true, RowChunkSize = 2 };
+        var parameters = encoder.parameters().Concat(loss.Parameters()).ToArray();
+        var queries = TestData.Texts(batch, seed: 50);
+        var documents = TestData.Texts(batch * (1 + k), seed: 60);
+        using (var scope = NewDisposeScope())
+        {
+            loss.Forward(TestData.EncodeAll(encoder, queries), TestData.EncodeAll(encoder, documents), k).backward();
+        }
+
+        var expected = TestData.Gradients(parameters);
+        TestData.ZeroGradients(parameters);
+
+        var result = new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = 2 }).Step(queries, documents, k);
+        var actual = TestData.Gradients(parameters);
+
+        Assert.AreEqual((4, 7), (result.QueryChunks, result.DocumentChunks), "ceil(7 / 2) query and ceil(14 / 2) document chunks");
+        Assert.IsTrue(expected.All(g => g.abs().max().item<float>() > 0), "every parameter must get a gradient");
+        var error = TestData.RelativeError(actual, expected);
+        Assert.IsTrue(error <= Tolerance, $"relative error {error}");
+    }
+
+    [TestMethod]
     public void Step_WithDropout_MatchesChunkSeededReference_AndDiffersWithoutReplay()
     {
         const int batch = 6, k = 1;
@@ -124,5 +152,28 @@ public sealed class GradientCacheTests
             () => new GradientCache(encoder, null, loss, new GradientCacheOptions { ChunkSize = 0 })).ParamName);
         Assert.AreEqual("DocumentChunkSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
             () => new GradientCache(encoder, null, loss, new GradientCacheOptions { DocumentChunkSize = -1 })).ParamName);
+    }
+
+    /// <summary>A user's module: token embeddings, a max over the real tokens, a linear layer.</summary>
+    private sealed class MaxPoolModule : nn.Module<Tensor, Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Embedding embedding;
+        private readonly TorchSharp.Modules.Linear output;
+
+        public MaxPoolModule(long seed)
+            : base(nameof(MaxPoolModule))
+        {
+            torch.manual_seed(seed);
+            embedding = nn.Embedding(32, 8);
+            output = nn.Linear(8, 5);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+        {
+            using var scope = NewDisposeScope();
+            var tokens = embedding.call(inputIds).masked_fill(attentionMask.eq(0).unsqueeze(-1), float.NegativeInfinity);
+            return output.call(tokens.amax([1])).MoveToOuterDisposeScope();
+        }
     }
 }
