@@ -3,7 +3,7 @@ using MLNet.Contrastive.MpiCheck;
 using MLNet.Contrastive.Training.Distributed;
 using static TorchSharp.torch;
 
-// Usage: MLNet.Contrastive.MpiCheck step|train|fit|throw (under a launcher), or fit-single (without one).
+// Usage: MLNet.Contrastive.MpiCheck step|train|fit|throw|cancel (under a launcher), or fit-single (without one).
 // Every rank prints lines "<KIND> rank=<r> size=<R> key=value ..." that the tests parse.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -33,6 +33,9 @@ switch (scenario)
     case "throw":
         TrainingCheck.Run(communicator, failingRank: 1);
         break;
+    case "cancel":
+        TrainingCheck.RunCancelled(communicator, cancellingRank: 1);
+        break;
     default:
-        throw new ArgumentException($"Unknown scenario '{scenario}'; expected step, train, fit or throw.");
+        throw new ArgumentException($"Unknown scenario '{scenario}'; expected step, train, fit, throw or cancel.");
 }

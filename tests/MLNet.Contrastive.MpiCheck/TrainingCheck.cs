@@ -4,9 +4,41 @@ using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.MpiCheck;
 
-/// <summary>Three optimizer steps data-parallel (and the same three in one process), or a deliberate failure on one rank.</summary>
+/// <summary>Three optimizer steps data-parallel (and the same three in one process), a deliberate failure on one rank,
+/// or a cancellation on one rank.</summary>
 internal static class TrainingCheck
 {
+    /// <summary>Cancels the token of rank <paramref name="cancellingRank"/> after the first epoch; every rank must stop before
+    /// the first step of the second with an <see cref="OperationCanceledException"/>, and the job must end normally.</summary>
+    public static void RunCancelled(ICommunicator communicator, int cancellingRank)
+    {
+        var examples = Examples(24);
+        using var encoder = TinyModels.Encoder(seed: 1, dropout: 0.1);
+        using var cancel = new CancellationTokenSource();
+        var settings = Options(communicator, failingRank: null) with
+        {
+            Epochs = 3,
+            Validation = _ =>
+            {
+                if (communicator.Rank == cancellingRank)
+                {
+                    cancel.Cancel();
+                }
+
+                return 0;
+            },
+        };
+        try
+        {
+            new ContrastiveTrainer(encoder, null, Loss(), settings).Train(examples, cancellationToken: cancel.Token);
+            Output.Line($"TRAIN rank={communicator.Rank} size={communicator.Size} finished");
+        }
+        catch (OperationCanceledException e)
+        {
+            Output.Line($"CANCELLED rank={communicator.Rank} size={communicator.Size} own_token={cancel.IsCancellationRequested} message={e.Message.Replace(' ', '_')}");
+        }
+    }
+
     public static void Run(ICommunicator communicator, int? failingRank)
     {
         var examples = Examples(24);

@@ -19,12 +19,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly int heads;
     private readonly int headSize;
-
-    /// <summary>
-    /// Gets or sets a value indicating whether the fused kernel may be used (default true). Only the benchmarks turn it
-    /// off, to time both paths in one run; it is process-wide, so nothing else may change it.
-    /// </summary>
-    internal static bool FusedKernelEnabled { get; set; } = true;
+    private readonly bool fusedKernel;
 
     internal BertSelfAttention(TransformerShape o)
         : base("self")
@@ -35,6 +30,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         key = nn.Linear(o.HiddenSize, o.HiddenSize);
         value = nn.Linear(o.HiddenSize, o.HiddenSize);
         dropout = nn.Dropout(o.AttentionDropout);
+        fusedKernel = o.FusedAttention;
         RegisterComponents();
     }
 
@@ -51,7 +47,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Heads(query.call(hidden));
         var k = Heads(key.call(hidden));
         var v = Heads(value.call(hidden));
-        if (FusedKernelEnabled && (!training || dropout.p == 0))
+        if (fusedKernel && (!training || dropout.p == 0))
         {
             // The fused kernel's boolean mask is true where a key takes part.
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, isPadKey.logical_not());

@@ -58,7 +58,7 @@ public sealed partial class EmbeddingModel
                 VocabularySize = rows, HiddenSize = spec.Width, LayerCount = spec.Layers,
                 HeadCount = spec.Heads, FeedForwardSize = spec.FeedForwardWidth, MaxLength = tokenizer.MaxTokens,
                 Dropout = spec.Dropout, AttentionDropout = spec.Dropout, Pooling = pooling,
-                OutputDimension = projection, Normalize = spec.Normalize ?? false, Seed = spec.Seed,
+                OutputDimension = projection, Normalize = spec.Normalize ?? false, Seed = spec.Seed, FusedAttention = spec.FusedAttention,
             }),
             EncoderKind.Static => new StaticEncoder(new StaticShape
             {

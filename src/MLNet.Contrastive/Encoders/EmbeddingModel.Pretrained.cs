@@ -98,6 +98,7 @@ public sealed partial class EmbeddingModel
             Dropout = spec.Dropout,
             AttentionDropout = spec.Dropout,
             Seed = spec.Seed,
+            FusedAttention = spec.FusedAttention,
         });
         return Own(encoder, e => new EmbeddingModel(tokenizer, e, null, spec.Device));
     }

@@ -71,6 +71,10 @@ internal sealed record EncoderSpec
     /// <summary>Gets the seed of new weights (a new encoder, a projection), or <see langword="null"/> for TorchSharp's generator.</summary>
     public long? Seed { get; init; }
 
+    /// <summary>Gets a value indicating whether a Transformer's attention uses libtorch's fused kernel where dropout is
+    /// inactive (<see cref="TransformerShape.FusedAttention"/>; the benchmarks turn it off).</summary>
+    public bool FusedAttention { get; init; } = true;
+
     /// <summary>Gets a value indicating whether the model starts from a pretrained checkpoint.</summary>
     public bool IsPretrained => PretrainedModelPath is not null;
 

@@ -42,6 +42,10 @@ internal sealed record TransformerShape
     /// <summary>Gets a value indicating whether embeddings are L2-normalised. Default is false.</summary>
     public bool Normalize { get; init; }
 
+    /// <summary>Gets a value indicating whether attention uses libtorch's fused kernel where dropout is inactive (the
+    /// same result, faster); only the benchmarks turn it off, to time the explicit softmax. Not saved. Default is true.</summary>
+    internal bool FusedAttention { get; init; } = true;
+
     /// <summary>Gets the seed of the initial weights; <see langword="null"/> draws from TorchSharp's global generator. Default is null.</summary>
     public long? Seed { get; init; }
 

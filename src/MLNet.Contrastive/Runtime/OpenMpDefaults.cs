@@ -32,6 +32,7 @@ internal static class OpenMpDefaults
     internal const string DefaultSpinCount = "10000";
 
     private static readonly object Gate = new();
+    // Process-wide by nature: libgomp reads its variables once, when it loads, so they are set once, before.
     private static bool done;
 
     /// <summary>Gets the spin count this library put into the environment, or <see langword="null"/> when it left the environment alone.</summary>

@@ -26,8 +26,10 @@ namespace MLNet.Contrastive.Training;
 /// <para><b>Data-parallel.</b> With a <see cref="Settings.Communicator"/> of more than one rank, every rank
 /// runs this loop on the same examples, options and seed: the ranks start from rank 0's weights, each step is a
 /// <see cref="DistributedGradientCache"/> step on the same global batch, only rank 0 reports progress, and at the end
-/// the ranks' weight checksums must agree. A rank that throws writes its error and aborts the whole job
-/// (<see cref="ICommunicator.Abort"/>): the others would otherwise wait forever. See docs/distributed.md.</para>
+/// the ranks' weight checksums must agree. Cancellation is agreed: before each step the ranks gather their tokens, and
+/// when any was cancelled every rank throws <see cref="OperationCanceledException"/> before the same step. A rank that
+/// throws anything else writes its error and aborts the whole job (<see cref="ICommunicator.Abort"/>): the others would
+/// otherwise wait forever. See docs/distributed.md.</para>
 /// </remarks>
 internal sealed class ContrastiveTrainer
 {
@@ -116,6 +118,7 @@ internal sealed class ContrastiveTrainer
         var clock = Stopwatch.StartNew();
         var step = 0;
         long examplesSeen = 0;
+        var cancelledTogether = false;
         SetTraining(true);
         try
         {
@@ -129,7 +132,12 @@ internal sealed class ContrastiveTrainer
                 random.Shuffle(order);
                 for (var b = 0; b < batchesPerEpoch; b++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    if (StopRequested(communicator, cancellationToken))
+                    {
+                        cancelledTogether = true;
+                        throw new OperationCanceledException($"Training was cancelled before step {step}.", cancellationToken);
+                    }
+
                     var batch = order.Skip(b * settings.BatchSize).Take(settings.BatchSize).Select(i => examples[i]).ToArray();
                     var learningRate = settings.LearningRate * schedule.Factor(step);
                     var value = TrainStep(optimizer, runStep, allParameters, batch, negatives, step, learningRate);
@@ -154,8 +162,9 @@ internal sealed class ContrastiveTrainer
                 ParameterSync.VerifyEqual(communicator, synchronized);
             }
         }
-        catch (Exception error) when (communicator is not null)
+        catch (Exception error) when (communicator is not null && !cancelledTogether)
         {
+            // Any other failure is one rank's alone: the others would wait for it forever in their next collective.
             DistributedFailure.Abort(communicator, error);
             throw;
         }
@@ -197,6 +206,15 @@ internal sealed class ContrastiveTrainer
         optimizer.step();
         return result.Loss;
     }
+
+    /// <summary>
+    /// Whether training stops before the next step. With ranks, every rank's token is gathered (one small collective per
+    /// step), so that all stop before the same step and leave together, with no rank left waiting in a collective.
+    /// </summary>
+    private static bool StopRequested(ICommunicator? communicator, CancellationToken cancellationToken) =>
+        communicator is null
+            ? cancellationToken.IsCancellationRequested
+            : communicator.AllGather(cancellationToken.IsCancellationRequested ? 1L : 0L).Any(flag => flag != 0);
 
     private static void CheckFinite(AdamW optimizer, double value, int step, string what)
     {

@@ -109,13 +109,25 @@ internal static class EmbeddingTraining
             // The temperature is a module of its own (a parameter for a learnable one): disposed when training ends.
             using var temperature = plan.Loss.CreateTemperature();
             var loss = plan.Loss.CreateLoss(temperature);
+
+            // A cancelled context stops training before the next step (every rank at once under MPI, see
+            // ContrastiveTrainer), never in the middle of a report, where other ranks would be left waiting.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
                 report(new ContrastiveTrainingProgress(p.Epoch + 1, p.Step, p.TotalSteps, (float)p.Loss, p.ExamplesPerSecond, p.EstimatedRemaining));
-                checkAlive();
+                try
+                {
+                    checkAlive();
+                }
+                catch (OperationCanceledException)
+                {
+                    stop.Cancel();
+                }
             });
             checkAlive();
-            var result = new ContrastiveTrainer(model.Encoder, null, loss, settings).Train(examples, progress, cancellation);
+            var result = new ContrastiveTrainer(model.Encoder, null, loss, settings).Train(examples, progress, stop.Token);
+            checkAlive();
             var summary = new TrainingSummary(examples.Count, training.TruncatedTexts, result.Steps, result.Losses, result.ValidationScores, result.Elapsed);
             return (model, summary);
         }

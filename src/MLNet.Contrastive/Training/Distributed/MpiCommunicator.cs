@@ -10,6 +10,9 @@ namespace MLNet.Contrastive.Training.Distributed;
 internal sealed class MpiCommunicator : ICommunicator
 {
     private static readonly object Gate = new();
+
+    // Process-wide by nature, not a switch: MPI can be initialised once per process, so the world and the environment
+    // are made on first use and live until the process exits.
     private static MpiCommunicator? world;
     private static MPI.Environment? environment;
     private readonly MPI.Intracommunicator communicator;

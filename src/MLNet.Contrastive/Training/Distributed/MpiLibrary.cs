@@ -13,6 +13,7 @@ internal static class MpiLibrary
     public const string LibraryVariable = "MLNET_CONTRASTIVE_MPI_LIBRARY";
 
     private static readonly object Gate = new();
+    // Process-wide by nature: MPI.NET's assembly takes one DllImport resolver, set once.
     private static string? installed;
 
     /// <summary>Gets the library loaded when none is named: <c>msmpi.dll</c> on Windows, MPICH elsewhere.</summary>

@@ -108,4 +108,21 @@ public sealed class MpiTrainingTests
         Assert.IsLessThan(10.0, seconds, $"the job took {seconds} s to end after rank 1 threw:\n{job.Output}");
         Assert.IsFalse(job.Output.Contains("finished", StringComparison.Ordinal), "no rank may finish training");
     }
+
+    [TestMethod]
+    public void Train_RankCancels_EveryRankStopsBeforeTheSameStep_AndTheJobEndsCleanly()
+    {
+        var job = MpiJob.Run(3, "cancel", timeoutSeconds: 60);
+
+        // No MPI_Abort: every rank leaves Train with OperationCanceledException and the processes end normally.
+        Assert.AreEqual(0, job.ExitCode, job.Output);
+        Assert.IsFalse(job.Output.Contains("aborting the MPI job", StringComparison.Ordinal), job.Output);
+        var cancelled = MpiJob.Lines(job.Output, "CANCELLED");
+        CollectionAssert.AreEquivalent(new[] { "0", "1", "2" }, cancelled.Select(l => l["rank"]).ToArray(), job.Output);
+
+        // 24 examples in batches of 8: the first epoch is steps 0-2, so every rank stops before step 3; only rank 1 was asked to.
+        Assert.IsTrue(cancelled.All(l => l["message"] == "Training_was_cancelled_before_step_3."), job.Output);
+        CollectionAssert.AreEquivalent(new[] { "1" }, cancelled.Where(l => l["own_token"] == "True").Select(l => l["rank"]).ToArray(), job.Output);
+        Assert.IsFalse(job.Output.Contains("finished", StringComparison.Ordinal), "no rank may finish training");
+    }
 }
