@@ -38,7 +38,7 @@ internal static class StepCases
         using var documentEncoder = c.TwoTowers ? TinyModels.Encoder(seed: 2, dropout: 0.1) : null;
         queryEncoder.train();
         documentEncoder?.train();
-        var loss = ContrastiveLossFactory.Create(c.Loss, c.Learnable ? Temperature.Learnable(0.1) : Temperature.Fixed(0.1), rowChunkSize: 3);
+        var loss = LossSpec.Create(c.Loss, c.Learnable ? Temperature.Learnable(0.1) : Temperature.Fixed(0.1), rowChunkSize: 3);
         var parameters = queryEncoder.parameters().Concat(documentEncoder?.parameters() ?? []).Concat(loss.Parameters()).ToArray();
         var queries = TinyModels.Texts(c.Batch, seed: 10);
         var documents = TinyModels.Texts(c.Batch * (1 + c.Negatives), seed: 20);

@@ -59,7 +59,7 @@ internal static class TrainingCheck
             $"weight_difference={difference / scale:R}");
     }
 
-    private static ContrastiveLoss Loss() => ContrastiveLossFactory.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 4);
+    private static ContrastiveLoss Loss() => LossSpec.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 4);
 
     private static ContrastiveTrainer.Settings Options(ICommunicator communicator, int? failingRank) => new()
     {

@@ -6,10 +6,10 @@ namespace MLNet.Contrastive.Encoders;
 /// <summary>Multi-head scaled dot-product self-attention with a key padding mask (HF <c>attention.self</c>).</summary>
 /// <remarks>
 /// Where attention dropout is inactive (evaluation, or a rate of 0) the scores go through libtorch's fused
-/// <c>scaled_dot_product_attention</c>, which on CPU measured 1.2-4x faster than the explicit softmax for the same
-/// result (longer texts gain more; docs/benchmarks.md, suite e). Where dropout is active, libtorch's fused kernel falls back to its own unfused
-/// path, which is no faster, so the explicit path below stays: its dropout draws from the generator in the order that
-/// the gradient cache replays.
+/// <c>scaled_dot_product_attention</c>, which on CPU is faster than the explicit softmax for the same result, and more
+/// so for longer texts (docs/benchmarks.md, suite e, has the measurements). Where dropout is active, libtorch's fused
+/// kernel falls back to its own unfused path, which is no faster, so the explicit path below stays: its dropout draws
+/// from the generator in the order that the gradient cache replays.
 /// </remarks>
 internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {

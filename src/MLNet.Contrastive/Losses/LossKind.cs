@@ -1,6 +1,6 @@
 namespace MLNet.Contrastive.Losses;
 
-/// <summary>The contrastive losses that <see cref="ContrastiveLossFactory"/> can build.</summary>
+/// <summary>The contrastive losses the estimator trains with (<c>ContrastiveEmbeddingOptions.Loss</c>); each names the loss class it builds.</summary>
 public enum LossKind
 {
     /// <summary>One-way InfoNCE (query to documents): <see cref="InfoNceLoss"/> with <c>Symmetric = false</c>.</summary>

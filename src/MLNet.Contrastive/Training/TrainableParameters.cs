@@ -10,8 +10,10 @@ namespace MLNet.Contrastive.Training;
 /// <remarks>
 /// <para>Freezing works by name (the encoders use Hugging Face BERT's names): <c>embeddings.*</c> for the embeddings of
 /// both encoders, <c>encoder.layer.{i}.*</c> for Transformer layer <c>i</c>. A frozen parameter gets
-/// <c>requires_grad = false</c> for the run, so autograd records nothing below the lowest trainable layer and the
-/// gradient cache's backward pass stops there: a cheaper step on CPU. <see cref="Restore"/> turns gradients back on.</para>
+/// <c>requires_grad = false</c> for the run: it gets no gradient and no optimizer state. When everything below the
+/// lowest trainable layer is frozen (the embeddings too), autograd records nothing there and the gradient cache's
+/// backward pass stops at that layer; while the embeddings train, the backward still runs through the frozen layers to
+/// reach them. <see cref="Restore"/> turns gradients back on.</para>
 /// <para>Decay: a parameter whose name ends in <c>.bias</c> or contains <c>LayerNorm</c> is optimised without weight
 /// decay, as in BERT's and sentence-transformers' fine-tuning recipes; every other trainable parameter takes it.</para>
 /// </remarks>

@@ -222,10 +222,11 @@ public sealed class ContrastiveEmbeddingOptions
     public bool FreezeEmbeddings { get; set; }
 
     /// <summary>
-    /// Gets or sets how many of the lowest Transformer layers are frozen during training. Autograd then records nothing
-    /// below the lowest trainable layer, so the backward pass is cheaper (docs/pretrained.md, "Fine-tuning"). At most
-    /// the encoder's layer count (the static encoder has none); checked when <see cref="ContrastiveEmbeddingEstimator.Fit"/>
-    /// builds the model. Default is 0.
+    /// Gets or sets how many of the lowest Transformer layers are frozen during training: their weights keep their
+    /// values and get no gradient or optimizer state, so a step is cheaper (docs/pretrained.md, "Fine-tuning"). With
+    /// <see cref="FreezeEmbeddings"/> too, the backward pass stops at the lowest trainable layer; without it, it still
+    /// runs through the frozen layers to reach the embeddings. At most the encoder's layer count (the static encoder
+    /// has none); checked when <see cref="ContrastiveEmbeddingEstimator.Fit"/> builds the model. Default is 0.
     /// </summary>
     public int FrozenLayers { get; set; }
 

@@ -43,7 +43,7 @@ public sealed class ChunkedLossTests
     private static (double Value, Tensor[] Grads) Run(LossKind kind, int? rowChunk, bool chunked, Tensor qData, Tensor dData, int k, long[] groups)
     {
         var temperature = Temperature.Learnable(0.2);
-        var loss = ContrastiveLossFactory.Create(kind, temperature, rowChunkSize: rowChunk);
+        var loss = LossSpec.Create(kind, temperature, rowChunkSize: rowChunk);
         var q = qData.clone().requires_grad_(true);
         var d = dData.clone().requires_grad_(true);
         double value;

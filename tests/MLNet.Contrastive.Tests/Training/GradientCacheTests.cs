@@ -28,7 +28,7 @@ public sealed class GradientCacheTests
         const int batch = 7;
         using var queryEncoder = new TinyEncoder(seed: 1);
         using var documentEncoder = twoTowers ? new TinyEncoder(seed: 2) : null;
-        var loss = ContrastiveLossFactory.Create(kind, learnable ? Temperature.Learnable(0.1) : Temperature.Fixed(0.1), rowChunkSize: 3);
+        var loss = LossSpec.Create(kind, learnable ? Temperature.Learnable(0.1) : Temperature.Fixed(0.1), rowChunkSize: 3);
         var parameters = queryEncoder.parameters().Concat(documentEncoder?.parameters() ?? []).Concat(loss.Parameters()).ToArray();
         var queries = TestData.Texts(batch, seed: 10);
         var documents = TestData.Texts(batch * (1 + k), seed: 20);

@@ -126,31 +126,6 @@ internal static class BertCheckpoint
         return new PretrainedWeights(shape, MapNames(SafetensorsReader.Read(path), $"'{path}'"), $"'{path}'");
     }
 
-    /// <summary>Builds an encoder from a checkpoint directory (config.json + model.safetensors).</summary>
-    /// <param name="directory">The directory.</param>
-    /// <param name="configure">Changes the options read from config.json (pooling, projection, normalisation, dropout); null keeps them.</param>
-    /// <returns>The encoder with the imported weights (a projection, if configured, keeps its fresh initialisation).</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
-    /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed or the weights do not fit.</exception>
-    /// <exception cref="NotSupportedException">The configuration is not supported.</exception>
-    public static TransformerEncoder LoadEncoder(string directory, Func<TransformerShape, TransformerShape>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        var options = ReadConfig(Path.Combine(directory, ConfigFileName));
-        var encoder = new TransformerEncoder(configure is null ? options : configure(options));
-        try
-        {
-            LoadWeights(encoder, Path.Combine(directory, WeightsFileName));
-            return encoder;
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Tensors of BERT checkpoints that this encoder does not use: the pooler, pre-training heads, position ids.</summary>
     internal static bool IsIgnored(string name) =>
         name.StartsWith("pooler.", StringComparison.Ordinal)

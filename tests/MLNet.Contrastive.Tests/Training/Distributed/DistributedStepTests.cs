@@ -15,7 +15,7 @@ public sealed class DistributedStepTests
         using var scope = NewDisposeScope();
         using var encoder = new TinyEncoder(seed: 1, dropoutProbability: 0.2);
         encoder.train();
-        var loss = ContrastiveLossFactory.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 3);
+        var loss = LossSpec.Create(LossKind.SymmetricInfoNce, Temperature.Learnable(0.1), rowChunkSize: 3);
         var parameters = encoder.parameters().Concat(loss.Parameters()).ToArray();
         var queries = TestData.Texts(7, seed: 10);
         var documents = TestData.Texts(14, seed: 20);
