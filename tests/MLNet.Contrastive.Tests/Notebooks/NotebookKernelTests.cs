@@ -13,6 +13,9 @@ namespace MLNet.Contrastive.Tests.Notebooks;
 /// <remarks>
 /// A kernel never runs the package's MSBuild targets, so on Debian 12 TorchSharp loads only through the run-time fix
 /// (LibTorchSharpRuntimeFix): the kernel gets a fresh XDG_CACHE_HOME, and the test checks the patched copy it left.
+/// The kernel also runs with a foreign libtorch first on the library search path (stand-ins named libc10.so,
+/// libtorch_cpu.so and libtorch.so on LD_LIBRARY_PATH, as Debian's python3-torch puts its libtorch 1.13 in the system
+/// library directory): the library must bind TorchSharp to the libtorch package it references, never to those.
 /// </remarks>
 [TestClass]
 public sealed class NotebookKernelTests
@@ -62,9 +65,10 @@ public sealed class NotebookKernelTests
         var output = Path.Combine(work, "GettingStarted.out.ipynb");
         File.WriteAllText(input, notebook.ToJsonString());
         var cacheHome = Path.Combine(work, "cache");
+        var foreign = ForeignLibTorch.Create(Path.Combine(work, "foreign-libtorch"));
 
         // From the repository root, where dotnet finds the tool manifest; every path is absolute.
-        var run = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(6), new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome },
+        var run = DotNetCli.Run(RepoRoot, TimeSpan.FromMinutes(6), new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome, ["LD_LIBRARY_PATH"] = foreign },
             "tool", "run", "dotnet-repl", "--", "--run", input, "--exit-after-run", "--output-path", output);
         Console.WriteLine($"dotnet-repl took {run.Elapsed.TotalSeconds:0.0} s");
         Assert.IsTrue(File.Exists(output), $"no output notebook: {run}");
@@ -83,6 +87,9 @@ public sealed class NotebookKernelTests
         {
             Assert.HasCount(1, patched, "on an older libstdc++ the kernel loads torch through the patched copy");
             Assert.IsFalse(LibTorchSharpRuntimeFix.NeedsPatch(File.ReadAllBytes(patched[0])), "the copy's GLIBCXX_3.4.32 requirement is weak");
+            var links = Directory.GetFiles(Path.GetDirectoryName(patched[0])!, "lib*.so*").Select(f => new FileInfo(f).LinkTarget).OfType<string>().ToList();
+            Assert.IsNotEmpty(links);
+            Assert.IsFalse(links.Any(l => l.StartsWith(foreign, StringComparison.Ordinal)), "no link points at the foreign libtorch");
         }
     }
 
