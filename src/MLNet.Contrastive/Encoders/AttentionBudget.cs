@@ -63,11 +63,16 @@ internal static class AttentionBudget
 
         if (Scores(1, maxTokens, heads) > MaxScores)
         {
-            var longest = (int)Math.Floor(Math.Sqrt((double)MaxScores / heads));
+            var longest = LongestText(heads);
             throw new ArgumentOutOfRangeException(optionName, maxTokens,
                 $"{optionName} is {maxTokens:N0}: one text that long needs {Scores(1, maxTokens, heads):N0} attention scores ({heads} heads), above the budget of {MaxScores:N0}; at most {longest:N0} tokens per text with {heads} heads.");
         }
     }
+
+    /// <summary>Returns the longest text one forward pass through <paramref name="heads"/> heads may hold within the budget.</summary>
+    /// <param name="heads">The attention heads.</param>
+    /// <returns><c>floor(sqrt(MaxScores / heads))</c> tokens.</returns>
+    public static int LongestText(int heads) => (int)Math.Floor(Math.Sqrt((double)MaxScores / heads));
 
     /// <summary>
     /// Cuts <paramref name="order"/> into consecutive batches of at most <paramref name="maxRows"/> texts whose padded

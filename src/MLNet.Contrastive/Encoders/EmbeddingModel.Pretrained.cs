@@ -57,14 +57,17 @@ public sealed partial class EmbeddingModel
         spec.Validate(pretrained: true);
         TorchRuntime.EnsureLoaded();
         var weights = OnnxBertReader.Read(onnxModel, "the ONNX model stream");
-        return Build(weights, (lower, max) => TextTokenizer.FromBertVocabulary(vocabulary, lower, max), "the vocabulary stream", SentenceTransformersConfig.Empty, spec);
+        return Build(weights, (lower, max) => TextTokenizer.FromBertVocabulary(vocabulary, lower, max), "the vocabulary stream", weights.Settings, spec);
     }
 
     // A spec whose PretrainedModelPath is set: the folder or file it names.
     private static EmbeddingModel FromCheckpoint(EncoderSpec spec)
     {
         var (weights, vocabulary, config) = PretrainedModelReader.Read(spec.PretrainedModelPath!, spec.VocabularyPath);
-        return Build(weights, (lower, max) => TextTokenizer.FromBertVocabulary(vocabulary, lower, max), $"'{vocabulary}'", config, spec);
+        Func<bool, int, TextTokenizer> tokenizer = vocabulary is null
+            ? (_, max) => TextTokenizer.Cl100kBase(max)
+            : (lower, max) => TextTokenizer.FromBertVocabulary(vocabulary, lower, max);
+        return Build(weights, tokenizer, vocabulary is null ? TextTokenizer.Cl100kBaseName : $"'{vocabulary}'", config, spec);
     }
 
     private static EmbeddingModel Build(
@@ -74,32 +77,50 @@ public sealed partial class EmbeddingModel
         SentenceTransformersConfig config,
         EncoderSpec spec)
     {
-        var shape = weights.Shape;
-        if (spec.MaxTokens is { } asked && asked > shape.MaxLength)
+        if (spec.MaxTokens is { } asked && asked > weights.MaxLength)
         {
             throw new ArgumentException(
-                $"MaxTokens ({asked}) exceeds the limit of the pretrained model {weights.Source}: {shape.MaxLength} positions ('{PretrainedWeights.PositionEmbeddings}' has {shape.MaxLength} rows).",
+                $"MaxTokens ({asked}) exceeds the limit of the pretrained model {weights.Source}: {weights.MaxLength} positions ('{PretrainedWeights.PositionEmbeddings}' has {weights.MaxLength} rows).",
                 nameof(EncoderSpec.MaxTokens));
         }
 
-        var maxTokens = spec.MaxTokens ?? Math.Min(config.MaxSequenceLength ?? shape.MaxLength, shape.MaxLength);
-        var tokenizer = createTokenizer(spec.LowerCase ?? config.LowerCase ?? true, maxTokens);
-        if (tokenizer.VocabularySize > shape.VocabularySize)
+        // What the options say, else the folder's sentence-transformers files, else what the file itself says.
+        config = new SentenceTransformersConfig(
+            config.Pooling ?? weights.Settings.Pooling, config.Normalize ?? weights.Settings.Normalize,
+            config.MaxSequenceLength ?? weights.Settings.MaxSequenceLength, config.LowerCase ?? weights.Settings.LowerCase);
+        var pooling = spec.Pooling ?? config.Pooling ?? PoolingMode.Mean;
+        if (weights.Static is not null && pooling != PoolingMode.Mean)
         {
-            throw new InvalidDataException(
-                $"The vocabulary {vocabularySource} has {tokenizer.VocabularySize} tokens but the model {weights.Source} embeds only {shape.VocabularySize} ('{PretrainedWeights.WordEmbeddings}' [{shape.VocabularySize}, {shape.HiddenSize}]); the vocabulary does not belong to this model.");
+            throw new ArgumentException($"Pooling {pooling}: the model {weights.Source} is a static encoder, which always takes the mean of its token embeddings.", nameof(EncoderSpec.Pooling));
         }
 
-        var encoder = weights.CreateEncoder(shape with
+        // A projection in the file is the model's; one asked for by the options is added only where the file has none.
+        var projection = weights.ProjectionDimension ?? (spec.EmbeddingDimension is { } d && d != weights.HiddenSize ? d : null);
+        if (weights.ProjectionDimension is { } held && spec.EmbeddingDimension is { } wanted && wanted != held)
         {
-            Pooling = spec.Pooling ?? config.Pooling ?? PoolingMode.Mean,
-            Normalize = spec.Normalize ?? config.Normalize ?? false,
-            OutputDimension = spec.EmbeddingDimension is { } d && d != shape.HiddenSize ? d : null,
-            Dropout = spec.Dropout,
-            AttentionDropout = spec.Dropout,
-            Seed = spec.Seed,
-            FusedAttention = spec.FusedAttention,
-        });
+            throw new ArgumentException(
+                $"EmbeddingDimension ({wanted}): the model {weights.Source} already projects its embeddings to {held} dimensions ('projection.weight').",
+                nameof(EncoderSpec.EmbeddingDimension));
+        }
+
+        // A checkpoint of many positions (16,384) is read at the longest length one text may have within the attention
+        // budget unless MaxTokens says otherwise, and a MaxTokens beyond that budget is refused here, as from scratch.
+        var heads = weights.Transformer?.HeadCount;
+        if (spec.MaxTokens is { } explicitMax && heads is { } h)
+        {
+            AttentionBudget.CheckMaxTokens(explicitMax, weights.MaxLength, h, nameof(EncoderSpec.MaxTokens));
+        }
+
+        var longest = heads is { } count ? AttentionBudget.LongestText(count) : int.MaxValue;
+        var maxTokens = spec.MaxTokens ?? Math.Min(Math.Min(config.MaxSequenceLength ?? weights.MaxLength, weights.MaxLength), longest);
+        var tokenizer = createTokenizer(spec.LowerCase ?? config.LowerCase ?? true, maxTokens);
+        if (tokenizer.VocabularySize > weights.VocabularySize)
+        {
+            throw new InvalidDataException(
+                $"The vocabulary {vocabularySource} has {tokenizer.VocabularySize} tokens but the model {weights.Source} embeds only {weights.VocabularySize} ('{weights.TableName}' [{weights.VocabularySize}, {weights.HiddenSize}]); the vocabulary does not belong to this model.");
+        }
+
+        var encoder = weights.CreateEncoder(pooling, spec.Normalize ?? config.Normalize ?? false, projection, spec.Dropout, spec.Seed, spec.FusedAttention);
         return Own(encoder, e => new EmbeddingModel(tokenizer, e, null, spec.Device));
     }
 }

@@ -95,6 +95,12 @@ internal sealed record TensorData(long[] Shape, float[] Values)
         return result;
     }
 
+    /// <summary>Returns the tensor when every value is finite; a pretrained file's NaN would make every embedding NaN.</summary>
+    /// <exception cref="InvalidDataException">A value is NaN or infinite (its index and value are given).</exception>
+    internal static TensorData RequireFinite(long[] shape, float[] values) => FirstNonFinite(values) is { } at
+        ? throw new InvalidDataException($"it holds {values[at]} at index {at:N0}: the weights must be finite.")
+        : new TensorData(shape, values);
+
     /// <summary>Returns the index of the first NaN or infinite value, or <see langword="null"/>.</summary>
     internal static int? FirstNonFinite(ReadOnlySpan<float> values)
     {

@@ -16,12 +16,13 @@ internal static class PretrainedModelReader
     /// <summary>Reads the weights at <paramref name="path"/>, and finds its vocabulary and sentence-transformers configuration.</summary>
     /// <param name="path">A folder or an .onnx file.</param>
     /// <param name="vocabularyPath">A vocab.txt to use instead of the model's own, or <see langword="null"/>.</param>
-    /// <returns>The weights, the vocabulary file, and the sentence-transformers settings (empty when there are none).</returns>
+    /// <returns>The weights, the vocabulary file (<see langword="null"/> for this library's export of a cl100k_base model,
+    /// whose tokenizer is built in), and the sentence-transformers settings (empty when there are none).</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is a file but not an .onnx model.</exception>
     /// <exception cref="FileNotFoundException">The path, a weights file or the vocabulary is missing.</exception>
     /// <exception cref="InvalidDataException">A file is malformed (named).</exception>
     /// <exception cref="NotSupportedException">The configuration is not supported.</exception>
-    internal static (PretrainedWeights Weights, string Vocabulary, SentenceTransformersConfig Config) Read(string path, string? vocabularyPath)
+    internal static (PretrainedWeights Weights, string? Vocabulary, SentenceTransformersConfig Config) Read(string path, string? vocabularyPath)
     {
         string root;
         PretrainedWeights weights;
@@ -29,11 +30,11 @@ internal static class PretrainedModelReader
         {
             if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"The pretrained model '{path}' is a file but not an .onnx model; give a model folder or an .onnx file.", "PretrainedModelPath");
+                throw new ArgumentException($"The pretrained model '{path}' (PretrainedModelPath) is a file but not an .onnx model; give a model folder or an .onnx file.", "PretrainedModelPath");
             }
 
-            root = ModelRoot(path, vocabularyPath);
             weights = ReadOnnx(path);
+            root = weights.Cl100kBase ? Path.GetDirectoryName(Path.GetFullPath(path))! : ModelRoot(path, vocabularyPath);
         }
         else if (Directory.Exists(path))
         {
@@ -45,10 +46,13 @@ internal static class PretrainedModelReader
         }
         else
         {
-            throw new FileNotFoundException($"The pretrained model '{path}' is neither a folder nor a file.", path);
+            throw new FileNotFoundException(
+                $"The pretrained model '{path}' (PretrainedModelPath) is neither a folder nor a file: give a Hugging Face / sentence-transformers folder or an .onnx file.", path);
         }
 
-        return (weights, vocabularyPath ?? Path.Combine(root, BertCheckpoint.VocabularyFileName), SentenceTransformersConfig.Read(root));
+        // This library's export of a cl100k_base model needs no vocab.txt: its tokenizer is built in.
+        var vocabulary = vocabularyPath ?? (weights.Cl100kBase ? null : Path.Combine(root, BertCheckpoint.VocabularyFileName));
+        return (weights, vocabulary, SentenceTransformersConfig.Read(root));
     }
 
     // The folder of an ONNX file's vocab.txt and sentence-transformers files: its own, or its parent (onnx/model.onnx).

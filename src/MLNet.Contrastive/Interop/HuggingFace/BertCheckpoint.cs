@@ -118,12 +118,46 @@ internal static class BertCheckpoint
         return tensors;
     }
 
-    /// <summary>Reads a checkpoint directory's config.json and model.safetensors.</summary>
+    /// <summary>Reads a checkpoint directory's config.json and model.safetensors, and checks that the sizes the
+    /// configuration declares are those of the tensors present before anything of those sizes is allocated.</summary>
+    /// <exception cref="InvalidDataException">A file is malformed, or config.json declares sizes the weights do not have (both named).</exception>
     internal static PretrainedWeights ReadWeights(string directory)
     {
-        var shape = ReadConfig(Path.Combine(directory, ConfigFileName));
+        var configPath = Path.Combine(directory, ConfigFileName);
+        var shape = ReadConfig(configPath);
         var path = Path.Combine(directory, WeightsFileName);
-        return new PretrainedWeights(shape, MapNames(SafetensorsReader.Read(path), $"'{path}'"), $"'{path}'");
+        var tensors = MapNames(SafetensorsReader.Read(path), $"'{path}'");
+        CheckDeclaredSizes(shape, tensors, configPath, path);
+        return new PretrainedWeights(shape, null, tensors, $"'{path}'");
+    }
+
+    // A forged or mismatched config.json (vocab_size 20,000,000) would otherwise allocate its tables before failing.
+    private static void CheckDeclaredSizes(TransformerShape shape, IReadOnlyDictionary<string, TensorData> tensors, string configPath, string path)
+    {
+        void Expect(string tensor, string declared, params long[] dims)
+        {
+            if (!tensors.TryGetValue(tensor, out var data) || !data.Shape.SequenceEqual(dims))
+            {
+                throw new InvalidDataException(
+                    $"'{configPath}' declares {declared} ([{string.Join(", ", dims)}]), but '{path}' " +
+                    (data is null ? $"has no tensor '{tensor}'." : $"holds '{tensor}' as [{string.Join(", ", data.Shape)}]: the configuration does not belong to these weights."));
+            }
+        }
+
+        var (vocabulary, hidden) = (shape.VocabularySize, shape.HiddenSize);
+        Expect(PretrainedWeights.WordEmbeddings, "vocab_size and hidden_size", vocabulary, hidden);
+        Expect(PretrainedWeights.PositionEmbeddings, "max_position_embeddings and hidden_size", shape.MaxLength, hidden);
+        Expect("embeddings.token_type_embeddings.weight", "type_vocab_size and hidden_size", shape.TokenTypeCount, hidden);
+        var layers = tensors.Keys.Where(k => k.StartsWith("encoder.layer.", StringComparison.Ordinal)).Select(k => k.Split('.')[2]).Distinct().Count();
+        if (layers != shape.LayerCount)
+        {
+            throw new InvalidDataException($"'{configPath}' declares num_hidden_layers {shape.LayerCount}, but '{path}' holds {layers} layers.");
+        }
+
+        if (layers > 0)
+        {
+            Expect("encoder.layer.0.intermediate.dense.bias", "intermediate_size", shape.FeedForwardSize);
+        }
     }
 
     /// <summary>Tensors of BERT checkpoints that this encoder does not use: the pooler, pre-training heads, position ids.</summary>

@@ -61,7 +61,7 @@ internal static class SafetensorsReader
             {
                 result.Add(entry.Name, ReadTensor(file, entry.Value, dataStart, dataLength));
             }
-            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or InvalidDataException)
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or InvalidDataException or OverflowException)
             {
                 throw new InvalidDataException($"'{path}': tensor '{entry.Name}': {e.Message}", e);
             }
@@ -99,10 +99,14 @@ internal static class SafetensorsReader
             "F16" or "BF16" => 2,
             _ => throw new InvalidDataException($"dtype '{dtype}' is not supported (F32, F16 and BF16 are)."),
         };
+        // Checked: a forged shape's element count must not wrap around to a size that looks plausible.
         long count = 1;
         foreach (var dim in shape)
         {
-            count = dim < 0 ? throw new InvalidDataException("negative dimension.") : count * dim;
+            count = dim < 0
+                ? throw new InvalidDataException("negative dimension.")
+                : checked(count * dim) is var product && product <= Array.MaxLength ? product
+                : throw new InvalidDataException($"shape [{string.Join(", ", shape)}] has more elements than an array holds ({Array.MaxLength:N0}).");
         }
 
         if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != count * width)
@@ -126,6 +130,6 @@ internal static class SafetensorsReader
             };
         }
 
-        return new TensorData(shape, values);
+        return TensorData.RequireFinite(shape, values);
     }
 }

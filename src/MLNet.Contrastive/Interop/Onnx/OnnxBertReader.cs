@@ -9,14 +9,20 @@ namespace MLNet.Contrastive.Interop.Onnx;
 /// <summary>
 /// Reads a BERT-family ONNX export (inputs <c>input_ids</c>, <c>attention_mask</c>[, <c>token_type_ids</c>], output
 /// <c>last_hidden_state</c>) into <see cref="PretrainedWeights"/>: named initializers keep their Hugging Face names;
-/// each anonymous Linear weight (stored [in, out]) is found through the graph, as the constant input of the MatMul whose
-/// output is added to the named bias, and transposed to [out, in]. The shape comes from the initializers; the head count
-/// from the attention's Reshape constants and from its 1/sqrt(head size) scale; the LayerNorm epsilon from its constant.
+/// each Linear weight is loaded as [out, in] after its layout is read from the graph (a MatMul's constant B input is
+/// [in, out] and is transposed; behind a Transpose, or in a Gemm with transB, it is [out, in]); an anonymous one is found
+/// as the constant input of the MatMul whose output is added to the named bias. A weight used in any other way is
+/// refused rather than guessed. The shape comes from the initializers; the head count from the attention's Reshape
+/// constants and from its 1/sqrt(head size) scale; the LayerNorm epsilon from its constant. This library's own exports
+/// (static encoders too) come back with their pooling, normalisation, projection, length and tokenizer (<see cref="OnnxMetadata"/>).
 /// </summary>
 internal static partial class OnnxBertReader
 {
     private static readonly string[] LinearBiases =
         ["attention.self.query.bias", "attention.self.key.bias", "attention.self.value.bias", "attention.output.dense.bias", "intermediate.dense.bias", "output.dense.bias"];
+
+    private const string Projection = "projection";
+    private const string StaticTable = "embeddings.weight";
 
     /// <summary>Reads an ONNX model from a stream.</summary>
     /// <param name="stream">The model (read to its end, not disposed).</param>
@@ -41,15 +47,21 @@ internal static partial class OnnxBertReader
         }
 
         var graph = new OnnxGraph(model.Graph, source);
-        CheckInterface(graph);
+        var metadata = OnnxMetadata.Read(model, source);
+        var isStatic = metadata.EncoderKind == "static" || (metadata.EncoderKind is null && IsStaticGraph(graph));
+        CheckInterface(graph, isStatic ? StaticTable : PretrainedWeights.WordEmbeddings);
         var named = new Dictionary<string, TensorData>(StringComparer.Ordinal);
         foreach (var initializer in model.Graph.Initializer)
         {
             var local = initializer.Name.StartsWith("bert.", StringComparison.Ordinal) ? initializer.Name["bert.".Length..] : initializer.Name;
-            if ((local.StartsWith("embeddings.", StringComparison.Ordinal) || local.StartsWith("encoder.", StringComparison.Ordinal))
+            if ((local.StartsWith("embeddings.", StringComparison.Ordinal) || local.StartsWith("encoder.", StringComparison.Ordinal)
+                    || local.StartsWith(Projection + ".", StringComparison.Ordinal))
                 && !BertCheckpoint.IsIgnored(local))
             {
-                named[initializer.Name] = new TensorData(initializer.Dims.ToArray(), graph.ToFloats(initializer));
+                var isLinearWeight = local.EndsWith(".weight", StringComparison.Ordinal) && initializer.Dims.Count == 2 && IsLinear(local);
+                named[initializer.Name] = isLinearWeight
+                    ? NamedLinearWeight(graph, initializer, metadata.LinearLayoutInOut)
+                    : graph.Weight(initializer);
             }
         }
 
@@ -63,14 +75,84 @@ internal static partial class OnnxBertReader
         }
 
         var tensors = BertCheckpoint.MapNames(named, source);
+        if (isStatic)
+        {
+            var table = tensors.TryGetValue(StaticTable, out var t) && t.Shape.Length == 2 ? t
+                : throw new InvalidDataException($"{source}: the static encoder's table '{StaticTable}' is missing or not a matrix.");
+            var staticShape = new StaticShape { VocabularySize = (int)table.Shape[0], EmbeddingSize = (int)table.Shape[1] };
+            return new PretrainedWeights(null, staticShape, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase };
+        }
+
         var queryBias = named.Keys.FirstOrDefault(k => k.EndsWith("encoder.layer.0.attention.self.query.bias", StringComparison.Ordinal))
             ?? throw new InvalidDataException($"{source} is not a BERT-family encoder graph: it has no initializer 'encoder.layer.0.attention.self.query.bias'.");
         var layerNorm = named.Keys.FirstOrDefault(k => k.EndsWith("embeddings.LayerNorm.weight", StringComparison.Ordinal)) ?? "embeddings.LayerNorm.weight";
         var shape = Shape(graph, tensors, queryBias, layerNorm);
-        return new PretrainedWeights(shape, tensors, source);
+        return new PretrainedWeights(shape, null, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase };
     }
 
-    private static void CheckInterface(OnnxGraph graph)
+    // The named weights of Linear layers (HF names of a BERT layer's dense layers, and this library's projection).
+    private static bool IsLinear(string name) =>
+        name.StartsWith(Projection + ".", StringComparison.Ordinal) || LinearBiases.Any(b => name.EndsWith(b[..^"bias".Length] + "weight", StringComparison.Ordinal));
+
+    // A graph of this library's static encoder: its table gathered at the ids, and no Transformer layer.
+    private static bool IsStaticGraph(OnnxGraph graph) =>
+        graph.Graph.Initializer.Any(i => i.Name == StaticTable && i.Dims.Count == 2)
+        && !graph.Graph.Initializer.Any(i => i.Name.Contains("encoder.layer.", StringComparison.Ordinal));
+
+    // A named Linear weight as [out, in], its layout read from how the graph uses it (and checked against the metadata).
+    private static TensorData NamedLinearWeight(OnnxGraph graph, TensorProto initializer, bool? declaredInOut)
+    {
+        var name = initializer.Name;
+        var uses = graph.Consumers(name);
+        bool inOut;
+        if (uses.Count > 0 && uses.All(n => n.OpType == "MatMul" && n.Input.Count == 2 && n.Input[1] == name))
+        {
+            inOut = true;
+        }
+        else if (uses.Count > 0 && uses.All(n => n.OpType == "Transpose" && IsSwap(n) && graph.Consumers(n.Output[0]).All(m => m.OpType == "MatMul" && m.Input[1] == n.Output[0])))
+        {
+            inOut = false;
+        }
+        else if (uses.Count > 0 && uses.All(n => n.OpType == "Gemm" && n.Input.Count >= 2 && n.Input[1] == name))
+        {
+            inOut = uses[0].Attribute.FirstOrDefault(a => a.Name == "transB")?.I != 1;
+        }
+        else
+        {
+            throw new InvalidDataException(
+                $"{graph.Source}: the Linear weight '{name}' [{string.Join(", ", initializer.Dims)}] is read by {(uses.Count == 0 ? "no node" : string.Join(", ", uses.Select(n => $"a {n.OpType} node '{n.Name}'")))}; " +
+                "its layout ([in, out] or [out, in]) cannot be known from the graph, so it is not loaded.");
+        }
+
+        if (declaredInOut is { } declared && declared != inOut)
+        {
+            throw new InvalidDataException(
+                $"{graph.Source}: the Linear weight '{name}' is used as {(inOut ? "[in, out]" : "[out, in]")} by the graph, but its metadata '{OnnxMetadata.LinearWeightLayout}' declares the other layout; it is not loaded.");
+        }
+
+        var weight = graph.Weight(initializer);
+        return inOut ? Transposed(weight.Values, (int)initializer.Dims[0], (int)initializer.Dims[1]) : weight;
+    }
+
+    private static bool IsSwap(NodeProto transpose) =>
+        transpose.Attribute.FirstOrDefault(a => a.Name == "perm") is not { } perm || perm.Ints.SequenceEqual([1L, 0L]);
+
+    // [rows, columns] row-major to [columns, rows].
+    private static TensorData Transposed(float[] values, int rows, int columns)
+    {
+        var transposed = new float[values.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < columns; j++)
+            {
+                transposed[(j * rows) + i] = values[(i * columns) + j];
+            }
+        }
+
+        return new TensorData([columns, rows], transposed);
+    }
+
+    private static void CheckInterface(OnnxGraph graph, string table)
     {
         var inputs = graph.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var outputs = graph.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -81,9 +163,9 @@ internal static partial class OnnxBertReader
                 + $"found inputs [{string.Join(", ", inputs.Where(i => graph.Constant(i) is null))}] and outputs [{string.Join(", ", outputs)}].");
         }
 
-        if (!graph.Graph.Initializer.Any(t => t.Name.EndsWith(PretrainedWeights.WordEmbeddings, StringComparison.Ordinal)))
+        if (!graph.Graph.Initializer.Any(t => t.Name.EndsWith(table, StringComparison.Ordinal)))
         {
-            throw new InvalidDataException($"{graph.Source} is not a BERT-family encoder graph: it has no initializer '{PretrainedWeights.WordEmbeddings}'.");
+            throw new InvalidDataException($"{graph.Source} is not a BERT-family encoder graph: it has no initializer '{table}'.");
         }
     }
 
@@ -101,18 +183,7 @@ internal static partial class OnnxBertReader
                 $"{graph.Source}: node '{add.Name}' adds the bias '{bias}' to '{other}', which is not the output of a MatMul with a constant rank-2 weight; the Linear weight of '{bias}' cannot be found.");
         }
 
-        var (rows, columns) = ((int)weight.Dims[0], (int)weight.Dims[1]);
-        var values = graph.ToFloats(weight);
-        var transposed = new float[values.Length];
-        for (var i = 0; i < rows; i++)
-        {
-            for (var j = 0; j < columns; j++)
-            {
-                transposed[(j * rows) + i] = values[(i * columns) + j];
-            }
-        }
-
-        return new TensorData([columns, rows], transposed);
+        return Transposed(graph.Weight(weight).Values, (int)weight.Dims[0], (int)weight.Dims[1]);
     }
 
     private static TransformerShape Shape(OnnxGraph graph, Dictionary<string, TensorData> tensors, string firstQueryBias, string layerNorm)

@@ -58,7 +58,7 @@ internal static class OnnxEncoderExporter
         var result = new ModelProto
         {
             IrVersion = IrVersion,
-            ProducerName = "MLNet.Contrastive",
+            ProducerName = OnnxMetadata.Producer,
             ProducerVersion = typeof(OnnxEncoderExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
             DocString = "Text encoder exported by MLNet.Contrastive: BERT-style inputs; last_hidden_state and the pooled sentence_embedding.",
             Graph = b.Graph,
@@ -84,13 +84,14 @@ internal static class OnnxEncoderExporter
     /// <summary>What an importer needs to reproduce the model's embeddings from the graph's token states.</summary>
     private static IEnumerable<(string Key, string Value)> Metadata(EmbeddingModel model, PoolingMode pooling, bool normalize)
     {
+        yield return (OnnxMetadata.Encoder, model.Encoder.KindName);
         yield return ("pooling", pooling.ToString().ToLowerInvariant());
         yield return ("normalize", normalize ? "true" : "false");
         yield return ("embedding_dimension", model.Dimension.ToString(CultureInfo.InvariantCulture));
         yield return ("max_length", model.Tokenizer.MaxTokens.ToString(CultureInfo.InvariantCulture));
         yield return ("tokenizer", model.Tokenizer.Kind.ToString().ToLowerInvariant());
         yield return ("do_lower_case", model.Tokenizer.LowerCase ? "true" : "false");
-        yield return ("linear_weight_layout", "[in, out]: each *.weight of a linear layer is the transpose of the PyTorch/Hugging Face [out, in] tensor, MatMul's B input");
+        yield return (OnnxMetadata.LinearWeightLayout, OnnxMetadata.InOut + ": each *.weight of a linear layer is the transpose of the PyTorch/Hugging Face [out, in] tensor, MatMul's B input");
     }
 
     /// <summary>Copies the encoder's tensors to float32 arrays on the CPU.</summary>

@@ -96,6 +96,17 @@ internal sealed class OnnxGraph
         };
     }
 
+    /// <summary>Reads a weight: as <see cref="ToFloats"/>, and every value must be finite (a NaN in a pretrained file
+    /// would make every embedding NaN).</summary>
+    /// <exception cref="InvalidDataException">The data is malformed, or a value is NaN or infinite (named).</exception>
+    internal Encoders.TensorData Weight(TensorProto t)
+    {
+        var values = ToFloats(t);
+        return Encoders.TensorData.FirstNonFinite(values) is { } at
+            ? throw new InvalidDataException($"{Source}: the weight '{t.Name}' holds {values[at]} at index {at:N0}: the weights must be finite.")
+            : new Encoders.TensorData(t.Dims.ToArray(), values);
+    }
+
     /// <summary>Reads a float (or float16) tensor's values, row-major.</summary>
     /// <exception cref="InvalidDataException">The tensor is of another type, stored outside the file, or its data does not match its shape (named).</exception>
     internal float[] ToFloats(TensorProto t)
@@ -105,7 +116,9 @@ internal sealed class OnnxGraph
             throw new InvalidDataException($"{Source}: tensor '{t.Name}' is stored in an external data file, which is not supported; export the model as one file.");
         }
 
-        var count = t.Dims.Aggregate(1L, (a, d) => a * d);
+        var count = t.Dims.Aggregate(1L, (a, d) => d < 0 || a * (double)d > Array.MaxLength
+            ? throw new InvalidDataException($"{Source}: tensor '{t.Name}' declares shape [{string.Join(", ", t.Dims)}], which no array holds.")
+            : a * d);
         var type = (TensorProto.Types.DataType)t.DataType;
         var values = new float[count];
         switch (type)

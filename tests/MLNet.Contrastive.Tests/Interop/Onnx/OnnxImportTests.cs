@@ -25,7 +25,7 @@ public sealed class OnnxImportTests
     public void Read_PackageExport_DerivesShapeFromGraph(string name)
     {
         var weights = OnnxBertReader.Read(new MemoryStream(PretrainedResources.Onnx(name)), name);
-        var shape = weights.Shape;
+        var shape = weights.Transformer!;
         Assert.AreEqual((30522, 384, 6, 12, 1536, 512, 2), (shape.VocabularySize, shape.HiddenSize, shape.LayerCount, shape.HeadCount, shape.FeedForwardSize, shape.MaxLength, shape.TokenTypeCount));
         Assert.AreEqual(1e-12, shape.LayerNormEpsilon);
 
