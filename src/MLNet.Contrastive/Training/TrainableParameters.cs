@@ -44,18 +44,12 @@ internal sealed class TrainableParameters
     /// <exception cref="ArgumentOutOfRangeException">More layers are frozen than an encoder has, or nothing would be trained.</exception>
     public static TrainableParameters Select(IReadOnlyList<TextEncoder> encoders, bool freezeEmbeddings, int frozenLayers)
     {
+        Check(encoders, freezeEmbeddings, frozenLayers);
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();
         var frozen = new List<Parameter>();
         foreach (var encoder in encoders)
         {
-            var layers = encoder.LayerCount;
-            if (frozenLayers > layers)
-            {
-                throw new ArgumentOutOfRangeException("options.FrozenLayers", frozenLayers,
-                    $"The {encoder.GetType().Name} has {layers} Transformer layers; at most that many can be frozen.");
-            }
-
             foreach (var (name, parameter) in encoder.named_parameters())
             {
                 if (!parameter.requires_grad)
@@ -78,18 +72,33 @@ internal sealed class TrainableParameters
             }
         }
 
-        if (decay.Count + noDecay.Count == 0)
-        {
-            throw new ArgumentOutOfRangeException(freezeEmbeddings ? "options.FreezeEmbeddings" : "options.FrozenLayers",
-                "Every encoder parameter would be frozen: nothing would be trained. Freeze fewer layers, or leave the embeddings trainable.");
-        }
-
         foreach (var p in frozen)
         {
             p.requires_grad = false;
         }
 
         return new TrainableParameters([.. decay], [.. noDecay], [.. frozen]);
+    }
+
+    /// <summary>Checks, without changing anything, that the encoders have the layers to freeze and that something is left to train.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">More layers are frozen than an encoder has, or nothing would be trained.</exception>
+    public static void Check(IReadOnlyList<TextEncoder> encoders, bool freezeEmbeddings, int frozenLayers)
+    {
+        foreach (var encoder in encoders)
+        {
+            if (frozenLayers > encoder.LayerCount)
+            {
+                throw new ArgumentOutOfRangeException("FrozenLayers", frozenLayers,
+                    $"The {encoder.GetType().Name} has {encoder.LayerCount} Transformer layers; at most that many can be frozen.");
+            }
+        }
+
+        var trainable = encoders.SelectMany(e => e.named_parameters()).Count(p => p.parameter.requires_grad && !IsFrozen(p.name, freezeEmbeddings, frozenLayers));
+        if (trainable == 0)
+        {
+            throw new ArgumentOutOfRangeException(freezeEmbeddings ? "FreezeEmbeddings" : "FrozenLayers",
+                "Every encoder parameter would be frozen: nothing would be trained. Freeze fewer layers, or leave the embeddings trainable.");
+        }
     }
 
     /// <summary>Turns gradients back on for the parameters <see cref="Select"/> froze.</summary>

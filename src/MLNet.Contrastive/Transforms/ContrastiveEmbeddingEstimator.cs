@@ -85,7 +85,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
         var cancellation = options.CancellationToken;
         using var channel = host.Start("Training contrastive embedding");
         using var progressChannel = host.StartProgressChannel("Contrastive embedding training");
-        var (tokenizer, pretrained) = EmbeddingTraining.Prepare(plan);
+        var (tokenizer, pretrained, communicator) = EmbeddingTraining.Prepare(plan);
         if (options.Tokenizer is not null && pretrained is null)
         {
             channel.Warning(
@@ -134,7 +134,7 @@ public sealed class ContrastiveEmbeddingEstimator : IEstimator<ContrastiveEmbedd
             host.CheckAlive();
         }
 
-        var (model, summary) = EmbeddingTraining.Train(channel, plan, tokenizer, pretrained, training, validation, Report, CheckAlive, cancellation);
+        var (model, summary) = EmbeddingTraining.Train(channel, plan, tokenizer, pretrained, communicator, training, validation, Report, CheckAlive, cancellation);
         channel.Info($"Training done: {summary.Steps} steps in {summary.Elapsed}, last loss {last.Loss}.");
         return new ContrastiveEmbeddingTransformer(host, model, columns, options.ColumnPrefixes())
         {

@@ -191,7 +191,7 @@ public sealed class ContrastiveEmbeddingOptions
     /// <summary>
     /// Gets or sets how many texts the fitted transformer encodes in one forward pass (rows are read ahead, sorted by
     /// length and cut into such batches). Larger batches amortise per-call overhead; memory grows with batch size times
-    /// text length. Saved with the model. Default is 64.
+    /// text length. At most 65,536. Saved with the model. Default is 64.
     /// </summary>
     public int TransformBatchSize { get; set; } = ContrastiveEmbeddingTransformer.DefaultTransformBatchSize;
 
@@ -327,6 +327,7 @@ public sealed class ContrastiveEmbeddingOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(TransformBatchSize, nameof(TransformBatchSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(TransformBatchSize, ContrastiveEmbeddingTransformer.MaxTransformBatchSize, nameof(TransformBatchSize));
 
         // Every other member is a value or a reference the estimator only reads: a memberwise copy, arrays cloned.
         var copy = (ContrastiveEmbeddingOptions)MemberwiseClone();

@@ -33,6 +33,11 @@ public sealed partial class ContrastiveEmbeddingTransformer
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' is a directory, not a model file: give the path of the model's .zip.", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
@@ -43,6 +48,13 @@ public sealed partial class ContrastiveEmbeddingTransformer
             var model = mlContext.Model.Load(path, out var schema);
             inputSchema = schema;
             return model;
+        }
+        catch (Exception e) when (SavedByAnotherVersion(e) is { } saved)
+        {
+            // Only where the host's assembly loading bypassed SavedByVersion's resolver.
+            throw new InvalidDataException(
+                $"'{path}' was saved by MLNet.Contrastive {saved}, but this process runs MLNet.Contrastive {SavedByVersion.Running}, which cannot load it: " +
+                $"reference MLNet.Contrastive {saved} or newer.", e);
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException))
         {
@@ -74,6 +86,26 @@ public sealed partial class ContrastiveEmbeddingTransformer
             (model, inputSchema, error) = (null, null, e.Message);
             return false;
         }
+    }
+
+    // The version of this library a model names when the running one could not be bound to it.
+    private static Version? SavedByAnotherVersion(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            var name = e switch
+            {
+                FileNotFoundException notFound => notFound.FileName,
+                FileLoadException notLoaded => notLoaded.FileName,
+                _ => null,
+            };
+            if (SavedByVersion.Of(name) is { } version)
+            {
+                return version;
+            }
+        }
+
+        return null;
     }
 
     // The messages of the exception chain without reflection's wrappers, outermost first.

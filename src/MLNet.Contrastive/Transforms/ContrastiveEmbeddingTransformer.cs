@@ -33,6 +33,10 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     internal const string UserName = "Contrastive Embedding Transformer";
     internal const string ModelStreamName = "EmbeddingModel";
     internal const int DefaultTransformBatchSize = 64;
+
+    /// <summary>The largest transform batch: a forward pass of this many texts is already far beyond what pays on a CPU,
+    /// and a read-ahead block holds at least one batch of rows.</summary>
+    internal const int MaxTransformBatchSize = 65_536;
     internal const string ModelCardStreamName = "ModelCard.json";
 
     private readonly EmbeddingModel model;
@@ -236,6 +240,7 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
+        SavedByVersion.CheckReadable(ctx.Header.ModelVerReadable, GetVersionInfo().VerWrittenCur, ctx.LoaderAssemblyName);
         ctx.CheckAtModel(GetVersionInfo());
 
         var count = ctx.Reader.ReadInt32();
@@ -257,9 +262,9 @@ public sealed partial class ContrastiveEmbeddingTransformer : RowToRowTransforme
             ? columns.Select(_ => ctx.LoadStringOrNull() ?? string.Empty).ToArray()
             : columns.Select(_ => string.Empty).ToArray();
         var batchSize = ctx.Header.ModelVerWritten >= 0x00010002 ? ctx.Reader.ReadInt32() : DefaultTransformBatchSize;
-        if (batchSize <= 0)
+        if (batchSize is <= 0 or > MaxTransformBatchSize)
         {
-            throw new InvalidDataException($"Corrupt contrastive embedding model: transform batch size {batchSize}.");
+            throw new InvalidDataException($"Corrupt contrastive embedding model: transform batch size {batchSize:N0} (expected 1 to {MaxTransformBatchSize:N0}).");
         }
 
         EmbeddingModel? model = null;

@@ -48,6 +48,15 @@ internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, Contrast
         {
             throw new ArgumentOutOfRangeException(nameof(Trainer.FrozenLayers), Trainer.FrozenLayers, $"At most Layers ({Encoder.Layers}) can be frozen.");
         }
+
+        // A new encoder is its embeddings, its layers and a projection when the dimension differs from the width.
+        var layersLeft = Encoder.EncoderKind == EncoderKind.Transformer ? Encoder.Layers - Trainer.FrozenLayers : 0;
+        var projection = Encoder.EmbeddingDimension is { } dimension && dimension != Encoder.Width;
+        if (!Encoder.IsPretrained && Trainer.Epochs > 0 && Trainer.FreezeEmbeddings && layersLeft == 0 && !projection)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Trainer.FreezeEmbeddings), Trainer.FreezeEmbeddings,
+                "Every encoder parameter would be frozen: nothing would be trained. Freeze fewer layers, or leave the embeddings trainable.");
+        }
     }
 }
 
@@ -58,18 +67,36 @@ internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, Contrast
 internal static class EmbeddingTraining
 {
     /// <summary>
-    /// Builds the tokenizer the plan asks for, and for a pretrained start the model itself (its tokenizer is the
-    /// checkpoint's).
+    /// Everything that can fail before the data is read: the MPI library a distributed run needs, the tokenizer the plan
+    /// asks for, and for a pretrained start the model itself (its tokenizer is the checkpoint's), whose layers must
+    /// leave something to train. No model leaks on failure.
     /// </summary>
-    internal static (TextTokenizer Tokenizer, EmbeddingModel? Pretrained) Prepare(TrainingPlan plan)
+    /// <exception cref="InvalidOperationException">MPI is needed and no MPI library loads (the message says what to install).</exception>
+    /// <exception cref="NotSupportedException">MPI is needed and the launcher is Open MPI's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More layers are frozen than the checkpoint has, or nothing would be trained (named).</exception>
+    internal static (TextTokenizer Tokenizer, EmbeddingModel? Pretrained, ICommunicator? Communicator) Prepare(TrainingPlan plan)
     {
-        if (plan.Encoder.IsPretrained)
+        var communicator = plan.Trainer.Epochs == 0 ? null : DistributedSetup.Resolve(plan.Distributed);
+        if (!plan.Encoder.IsPretrained)
         {
-            var model = EmbeddingModel.Create(plan.Encoder);
-            return (model.Tokenizer, model);
+            return (EmbeddingModel.CreateTokenizer(plan.Encoder), null, communicator);
         }
 
-        return (EmbeddingModel.CreateTokenizer(plan.Encoder), null);
+        var model = EmbeddingModel.Create(plan.Encoder);
+        try
+        {
+            if (plan.Trainer.Epochs > 0)
+            {
+                TrainableParameters.Check([model.Encoder], plan.Trainer.FreezeEmbeddings, plan.Trainer.FrozenLayers);
+            }
+
+            return (model.Tokenizer, model, communicator);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Builds the model, trains it on <paramref name="training"/>, and returns it with a summary. No model leaks on failure.</summary>
@@ -78,14 +105,13 @@ internal static class EmbeddingTraining
         TrainingPlan plan,
         TextTokenizer tokenizer,
         EmbeddingModel? pretrained,
+        ICommunicator? communicator,
         TokenizedTrainingData training,
         TokenizedTrainingData? validation,
         Action<ContrastiveTrainingProgress> report,
         Action checkAlive,
         CancellationToken cancellation)
     {
-        // Before anything is built: asking for MPI where none loads fails here, with what to install.
-        var communicator = plan.Trainer.Epochs == 0 ? null : DistributedSetup.Resolve(plan.Distributed);
         TorchRuntime.EnsureLoaded();
         if (plan.IntraOpThreads is { } threads)
         {

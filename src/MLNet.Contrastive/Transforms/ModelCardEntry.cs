@@ -16,13 +16,20 @@ internal static class ModelCardEntry
     }
 
     /// <summary>Reads the card, or returns <see langword="null"/> when the zip has none (written by format 1.1).</summary>
-    /// <exception cref="InvalidDataException">The entry is not a JSON card; <paramref name="model"/> is disposed first.</exception>
+    /// <exception cref="InvalidDataException">The entry is not a JSON card, or it contradicts the model it describes (its
+    /// dimension or maximum length): the zip was edited or forged. <paramref name="model"/> is disposed first.</exception>
     internal static ModelCard? Load(ModelLoadContext ctx, string name, EmbeddingModel model)
     {
         try
         {
             ModelCard? card = null;
             ctx.TryLoadTextStream(name, reader => card = ModelCard.FromJson(reader.ReadToEnd()));
+            if (card is not null && (card.Dimension != model.Dimension || card.MaxTokens != model.Tokenizer.MaxTokens))
+            {
+                throw new InvalidDataException(
+                    $"the card says dimension {card.Dimension} and {card.MaxTokens} tokens at most, the model has {model.Dimension} and {model.Tokenizer.MaxTokens}");
+            }
+
             return card;
         }
         catch (InvalidDataException e)

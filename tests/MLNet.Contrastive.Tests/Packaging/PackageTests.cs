@@ -7,6 +7,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Tests.Notebooks;
+using MLNet.Contrastive.Tests.Transforms;
 using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Packaging;
@@ -173,59 +174,8 @@ public sealed class PackageTests
     [Timeout(300_000, CooperativeCancellation = true)]
     public void ConsumerOutsideTheRepository_BuildsAgainstThePackage_AndTrainsLikeTheLibraryInProcess()
     {
-        // Outside the repository, so that no Directory.Build.* of ours applies: only the package's own targets.
-        var consumer = Directory.CreateDirectory(Path.Combine(workDirectory, "consumer")).FullName;
         var version = typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
-        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="MLNet.Contrastive" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        var rowLiterals = string.Join(", ", Rows.Select(r => $"new Pair {{ Anchor = \"{r.Anchor}\", Positive = \"{r.Positive}\" }}"));
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram + $$"""
-
-
-            public sealed class Pair
-            {
-                public static readonly Pair[] Rows = { {{rowLiterals}} };
-
-                public string Anchor { get; set; } = "";
-
-                public string Positive { get; set; } = "";
-            }
-
-            """);
-
-        // The local feed for MLNet.Contrastive, the default nuget.org key for the rest; a package cache of its own
-        // (outside the project folder, or the SDK would compile the package's .cs files) so that the freshly packed
-        // 0.1.0 never lands in the shared cache, which serves every other package as a fallback folder.
-        var sharedCache = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value;
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config>
-                <add key="globalPackagesFolder" value="{Path.Combine(workDirectory, "packages")}" />
-              </config>
-              <fallbackPackageFolders>
-                <add key="shared" value="{sharedCache}" />
-              </fallbackPackageFolders>
-              <packageSources>
-                <add key="local" value="{Path.GetDirectoryName(packagePath)}" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="MLNet.Contrastive" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        var consumer = WriteConsumer("consumer", version, Path.GetDirectoryName(packagePath)!, ConsumerProgram);
 
         var run = DotNetCli.Run(consumer, TimeSpan.FromMinutes(4), "run", "--disable-build-servers");
         Console.WriteLine($"consumer build and run took {run.Elapsed.TotalSeconds:0.0} s");
@@ -247,6 +197,191 @@ public sealed class PackageTests
         var worst = expected.Zip(vector, (e, a) => Math.Abs(e - a)).Max();
         Assert.IsLessThanOrEqualTo(1e-6f, worst, $"package {string.Join(" ", vector)} vs in-process {string.Join(" ", expected)}");
         Assert.IsGreaterThan(0f, expected.Sum(v => v * v));
+    }
+
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public void ModelSavedByThisVersion_LoadsUnderTheNext_AndTheNextsLoadsHereUnlessItsFormatIsNewer()
+    {
+        // The next version: this package with the assembly version (and package version) raised, as an upgrade with
+        // no change of model format ships. A model zip names the assembly that saved it; the next version must load it.
+        var feed = Directory.CreateDirectory(Path.Combine(workDirectory, "next-feed")).FullName;
+        var running = typeof(ContrastiveEmbeddingTransformer).Assembly.GetName().Version!;
+        var next = new Version(running.Major, running.Minor + 1, 0, 0);
+        var nextVersion = $"{next.Major}.{next.Minor}.0";
+        RepackUnderVersion(packagePath, Path.Combine(feed, $"MLNet.Contrastive.{nextVersion}.nupkg"), nextVersion, next);
+
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(Rows.Select(r => new Pair { Anchor = r.Anchor, Positive = r.Positive }).ToArray());
+        var options = new ContrastiveEmbeddingOptions { EncoderKind = EncoderKind.Static, Width = 16, EmbeddingDimension = 16, BatchSize = 4, Epochs = 1, Seed = 5 };
+        using var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(data);
+        var saved = Path.Combine(workDirectory, "saved-by-this-version.zip");
+        mlContext.Model.Save(model, data.Schema, saved);
+        var expected = model.Transform(data).GetColumn<float[]>("Embedding")
+            .Select(v => string.Join(" ", v.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture)))).ToArray();
+
+        var savedByNext = Path.Combine(workDirectory, "saved-by-the-next-version.zip");
+        var consumer = WriteConsumer("next-consumer", nextVersion, feed, VersionProgram);
+        var run = DotNetCli.Run(consumer, TimeSpan.FromMinutes(4), "run", "--disable-build-servers", "--", saved, savedByNext);
+        Assert.AreEqual(0, run.ExitCode, $"the next version's consumer failed: {run}");
+        StringAssert.Contains(run.Output, $"Running MLNet.Contrastive {next}");
+        var vectors = Regex.Matches(run.Output, "^Vector: (.+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value.Trim()).ToArray();
+        CollectionAssert.AreEqual(expected, vectors, "the next version embeds a model of this version bit-identically");
+
+        // The other direction, in a fresh process of this version: a model of the next version in the same format loads
+        // and embeds as the next version does; one in a format this version cannot read is refused naming both versions.
+        var nextVectors = Regex.Matches(run.Output, "^NextVector: (.+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value.Trim()).ToArray();
+        Assert.HasCount(Rows.Length, nextVectors, run.Output);
+        var texts = Path.Combine(workDirectory, "anchors.tsv");
+        File.WriteAllLines(texts, Rows.Select(r => r.Anchor));
+        var result = Path.Combine(workDirectory, "next-vectors.txt");
+        var (exitCode, output) = PersistenceTests.TryLoadCheck("--library", savedByNext, texts, "Anchor", "Embedding", result);
+        Assert.AreEqual(0, exitCode, output);
+        CollectionAssert.AreEqual(nextVectors, File.ReadAllLines(result), "this version embeds the next version's model bit-identically");
+
+        PersistenceTests.RewriteEntry(savedByNext, "Model.key", bytes =>
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0x48, 4), 0x00020001U); // written and readable format versions
+            BitConverter.TryWriteBytes(bytes.AsSpan(0x4C, 4), 0x00020001U);
+            return bytes;
+        });
+        (exitCode, output) = PersistenceTests.TryLoadCheck("--library", savedByNext, texts, "Anchor", "Embedding", result);
+        Assert.AreEqual(3, exitCode, output);
+        StringAssert.Contains(output, $"saved by MLNet.Contrastive {next} in a format too new for this process's MLNet.Contrastive {running}");
+        StringAssert.Contains(output, "format 0x00020001");
+    }
+
+    // Loads args[0] and prints each row's vector as float bits; then fits a small model and saves it to args[1].
+    private const string VersionProgram = """
+        using System.Globalization;
+        using Microsoft.ML;
+        using Microsoft.ML.Data;
+        using MLNet.Contrastive.Encoders;
+        using MLNet.Contrastive.Transforms;
+
+        Console.WriteLine($"Running MLNet.Contrastive {typeof(ContrastiveEmbeddingTransformer).Assembly.GetName().Version}");
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(Pair.Rows);
+        var loaded = mlContext.Model.Load(args[0], out _);
+        foreach (var vector in loaded.Transform(data).GetColumn<float[]>("Embedding"))
+        {
+            Console.WriteLine("Vector: " + string.Join(" ", vector.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture))));
+        }
+
+        var options = new ContrastiveEmbeddingOptions { EncoderKind = EncoderKind.Static, Width = 8, EmbeddingDimension = 8, BatchSize = 4, Epochs = 1, Seed = 2 };
+        var model = mlContext.Transforms.ContrastiveEmbedding(options).Fit(data);
+        mlContext.Model.Save(model, data.Schema, args[1]);
+        foreach (var vector in model.Transform(data).GetColumn<float[]>("Embedding"))
+        {
+            Console.WriteLine("NextVector: " + string.Join(" ", vector.Select(f => BitConverter.SingleToInt32Bits(f).ToString("x8", CultureInfo.InvariantCulture))));
+        }
+        """;
+
+    // A console project outside the repository (no Directory.Build.* of ours applies: only the package's own targets)
+    // that references MLNet.Contrastive `version` from `feed` and runs `program` with the test rows as Pair.Rows.
+    private static string WriteConsumer(string name, string version, string feed, string program)
+    {
+        var consumer = Directory.CreateDirectory(Path.Combine(workDirectory, name)).FullName;
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MLNet.Contrastive" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var rowLiterals = string.Join(", ", Rows.Select(r => $"new Pair {{ Anchor = \"{r.Anchor}\", Positive = \"{r.Positive}\" }}"));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), program + $$"""
+
+
+            public sealed class Pair
+            {
+                public static readonly Pair[] Rows = { {{rowLiterals}} };
+
+                public string Anchor { get; set; } = "";
+
+                public string Positive { get; set; } = "";
+            }
+
+            """);
+
+        // The local feed for MLNet.Contrastive, the default nuget.org key for the rest; a package cache of its own
+        // (outside the project folder, or the SDK would compile the package's .cs files) so that the freshly packed
+        // package never lands in the shared cache, which serves every other package as a fallback folder.
+        var sharedCache = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value;
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(workDirectory, "packages")}" />
+              </config>
+              <fallbackPackageFolders>
+                <add key="shared" value="{sharedCache}" />
+              </fallbackPackageFolders>
+              <packageSources>
+                <add key="local" value="{feed}" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local"><package pattern="MLNet.Contrastive" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        return consumer;
+    }
+
+    // Copies the package with its assembly's version raised in the metadata's Assembly table (fixed-size fields, patched
+    // in place: the library is not strong-named) and the nuspec's version changed.
+    private static void RepackUnderVersion(string source, string target, string packageVersion, Version assemblyVersion)
+    {
+        File.Copy(source, target);
+        using var archive = ZipFile.Open(target, ZipArchiveMode.Update);
+        var dllEntry = archive.GetEntry("lib/net10.0/MLNet.Contrastive.dll")!;
+        byte[] dll;
+        using (var stream = dllEntry.Open())
+        using (var memory = new MemoryStream())
+        {
+            stream.CopyTo(memory);
+            dll = memory.ToArray();
+        }
+
+        using (var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(dll)))
+        {
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            // Assembly table row: HashAlgId (u32), then Major, Minor, Build, Revision (u16 each).
+            var row = pe.PEHeaders.MetadataStartOffset + System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetTableMetadataOffset(metadata, System.Reflection.Metadata.Ecma335.TableIndex.Assembly);
+            var span = dll.AsSpan(row + 4, 8);
+            Assert.AreEqual(typeof(ContrastiveEmbeddingTransformer).Assembly.GetName().Version!.Minor, BitConverter.ToUInt16(span[2..4]), "the row holds the packed version");
+            BitConverter.TryWriteBytes(span[0..2], (ushort)assemblyVersion.Major);
+            BitConverter.TryWriteBytes(span[2..4], (ushort)assemblyVersion.Minor);
+            BitConverter.TryWriteBytes(span[4..6], (ushort)assemblyVersion.Build);
+            BitConverter.TryWriteBytes(span[6..8], (ushort)assemblyVersion.Revision);
+        }
+
+        dllEntry.Delete();
+        using (var stream = archive.CreateEntry("lib/net10.0/MLNet.Contrastive.dll").Open())
+        {
+            stream.Write(dll);
+        }
+
+        var nuspecEntry = archive.GetEntry("MLNet.Contrastive.nuspec")!;
+        XDocument nuspec;
+        using (var stream = nuspecEntry.Open())
+        {
+            nuspec = XDocument.Load(stream);
+        }
+
+        nuspec.Descendants().Single(e => e.Name.LocalName == "version").Value = packageVersion;
+        nuspecEntry.Delete();
+        using (var stream = archive.CreateEntry("MLNet.Contrastive.nuspec").Open())
+        {
+            nuspec.Save(stream);
+        }
     }
 
     private static string Configuration() =>

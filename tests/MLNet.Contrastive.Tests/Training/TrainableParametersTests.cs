@@ -76,7 +76,7 @@ public sealed class TrainableParametersTests
         var options = Options() with { FrozenLayers = 3 };
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(4, vocabulary: 20)));
-        Assert.AreEqual("options.FrozenLayers", error.ParamName);
+        Assert.AreEqual("FrozenLayers", error.ParamName);
         StringAssert.Contains(error.Message, "2 Transformer layers");
         Assert.IsTrue(encoder.parameters().All(p => p.requires_grad), "a refused run freezes nothing");
     }
@@ -88,7 +88,7 @@ public sealed class TrainableParametersTests
         var options = Options() with { FreezeEmbeddings = true };
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             new ContrastiveTrainer(encoder, null, new InfoNceLoss(Temperature.Fixed(0.1)), options).Train(Examples(4, vocabulary: 20)));
-        Assert.AreEqual("options.FreezeEmbeddings", error.ParamName);
+        Assert.AreEqual("FreezeEmbeddings", error.ParamName);
         StringAssert.Contains(error.Message, "nothing would be trained");
     }
 }

@@ -139,6 +139,50 @@ public sealed class ModelLoadTests
         StringAssert.Contains(error, "does not exist");
     }
 
+    [TestMethod]
+    public void Load_ForgedTransformBatchSize_RefusedNamingTheBound()
+    {
+        var mlContext = new MLContext(seed: 3);
+        var data = TestData.View(mlContext, TestData.Rows(4));
+        using var transformer = TestData.Fit(mlContext, data, dimension: 4);
+        transformer.TransformBatchSize = 777;
+        var path = Path.Combine(directory, "small.zip");
+        mlContext.Model.Save(transformer, data.Schema, path);
+        PersistenceTests.RewriteEntry(path, "Model.key", bytes =>
+        {
+            var at = bytes.AsSpan(0x100).IndexOf(BitConverter.GetBytes(777)) + 0x100;
+            Assert.IsGreaterThanOrEqualTo(0x100, at, "the saved batch size is in the model's data");
+            BitConverter.TryWriteBytes(bytes.AsSpan(at, 4), int.MaxValue);
+            return bytes;
+        });
+
+        AssertBadModel(path, "transform batch size 2,147,483,647 (expected 1 to 65,536)");
+    }
+
+    [TestMethod]
+    public void Load_ModelCardContradictsTheModel_Refused()
+    {
+        var (path, _, _) = SaveSmallModel();
+        PersistenceTests.RewriteEntry(path, ContrastiveEmbeddingTransformer.ModelCardStreamName, bytes =>
+        {
+            var json = System.Text.Encoding.UTF8.GetString(bytes);
+            var forged = json.Replace("\"Dimension\": 4,", "\"Dimension\": 999,", StringComparison.Ordinal);
+            Assert.AreNotEqual(json, forged);
+            return System.Text.Encoding.UTF8.GetBytes(forged);
+        });
+
+        AssertBadModel(path, "the card says dimension 999");
+    }
+
+    [TestMethod]
+    public void Load_Directory_SaysItIsADirectory()
+    {
+        var e = Assert.ThrowsExactly<FileNotFoundException>(() => ContrastiveEmbeddingTransformer.Load(new MLContext(), directory, out _));
+
+        StringAssert.Contains(e.Message, directory);
+        StringAssert.Contains(e.Message, "is a directory, not a model file");
+    }
+
     private static void AssertBadModel(string path, string cause)
     {
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ContrastiveEmbeddingTransformer.Load(new MLContext(), path, out _));

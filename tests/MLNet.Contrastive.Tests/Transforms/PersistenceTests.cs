@@ -149,6 +149,14 @@ public sealed class PersistenceTests
 
     internal static void RunLoadCheck(params string[] args)
     {
+        var (exitCode, output) = TryLoadCheck(args);
+        Assert.AreEqual(0, exitCode, $"load check failed:\n{output}");
+    }
+
+    /// <summary>Runs tests/MLNet.Contrastive.LoadCheck in a fresh process.</summary>
+    /// <returns>Its exit code, and its standard output and error.</returns>
+    internal static (int ExitCode, string Output) TryLoadCheck(params string[] args)
+    {
         var loadCheck = typeof(PersistenceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "LoadCheckPath").Value!;
         Assert.IsTrue(File.Exists(loadCheck), $"the load check program was not built: {loadCheck}");
@@ -167,7 +175,7 @@ public sealed class PersistenceTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         Assert.IsTrue(process.WaitForExit(60_000), "the load check did not finish in 60 s");
-        Assert.AreEqual(0, process.ExitCode, $"load check failed:\n{stdout.Result}\n{stderr}");
+        return (process.ExitCode, $"{stdout.Result}\n{stderr}");
     }
 
     public sealed class EmbeddingPrediction
