@@ -53,6 +53,11 @@ internal static class MiniLmSuite
                 $"| fine-tuning, one cached step, B = {batch}, chunk {Chunk}, {frozenText} | {batch / seconds:0.0} examples/s ({seconds:0.0} s) |"));
         }
 
+        if (!config.Quick)
+        {
+            rows.AppendLine(CheckpointCost(folder));
+        }
+
         Console.WriteLine("[e] transform vs ONNX Runtime ...");
         var context = new MLContext(seed: 1);
         var view = context.Data.LoadFromEnumerable(texts.Select(t => new PairRow { Anchor = t, Positive = t }));
@@ -80,6 +85,43 @@ internal static class MiniLmSuite
         text.AppendLine();
         text.Append(rows);
         report.Section("e) MiniLM fine-tuning and inference vs ONNX Runtime", text.ToString());
+    }
+
+    // One step at B = 128 with a checkpoint after it: the file's size and the write's time (from the Fit's log) beside the step's.
+    private static string CheckpointCost(string folder)
+    {
+        Console.WriteLine("[e] checkpoint after a step at B = 128 ...");
+        const int batch = 128;
+        var directory = Directory.CreateTempSubdirectory("mlnet-contrastive-bench-checkpoints-").FullName;
+        try
+        {
+            var pairs = TransformThroughputSuite.Sentences(batch, seed: 61 + batch);
+            var mlContext = new MLContext(seed: 1);
+            var written = new List<string>();
+            mlContext.Log += (_, e) =>
+            {
+                if (e.Message.Contains("Checkpoint of step", StringComparison.Ordinal))
+                {
+                    written.Add(e.Message);
+                }
+            };
+            var data = mlContext.Data.LoadFromEnumerable(pairs.Select((t, i) => new PairRow { Anchor = t, Positive = pairs[(i + 1) % batch] }));
+            var options = Options(folder, epochs: 1, batch);
+            options.CheckpointDirectory = directory;
+            options.CheckpointEverySteps = 1;
+            using var tuned = mlContext.Transforms.ContrastiveEmbedding(options).Fit(data);
+            var step = tuned.TrainingSummary!.Elapsed.TotalSeconds;
+            var match = System.Text.RegularExpressions.Regex.Match(written.Single(), @"\(([\d.]+) MiB in ([\d.]+) s\)");
+            var mib = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            var seconds = double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            var weights = tuned.Model.Encoder.parameters().Sum(p => p.numel()) * 4 / 1048576.0;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| checkpoint after that step (weights, AdamW moments, progress; fsync'd) | {mib:0.0} MiB ({mib / weights:0.0} x the {weights:0.0} MiB of weights), written in {seconds:0.00} s = {100 * seconds / step:0.0}% of that Fit's training time ({step:0.0} s, the write included) |");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static ContrastiveEmbeddingOptions Options(string folder, int epochs, int batch, int maxTokens = MaxTokens) => new()

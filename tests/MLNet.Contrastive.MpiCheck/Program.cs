@@ -3,7 +3,8 @@ using MLNet.Contrastive.MpiCheck;
 using MLNet.Contrastive.Training.Distributed;
 using static TorchSharp.torch;
 
-// Usage: MLNet.Contrastive.MpiCheck step|train|fit|throw|cancel (under a launcher), or fit-single (without one).
+// Usage: MLNet.Contrastive.MpiCheck step|train|fit|throw|cancel (under a launcher), fit-single (without one), or
+// checkpoint <folder|-> [stop-before-step] (either way).
 // Every rank prints lines "<KIND> rank=<r> size=<R> key=value ..." that the tests parse.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -14,6 +15,15 @@ if (scenario == "fit-single")
 {
     // The same fit in one plain process with the default mode (Auto: no launcher, so no MPI), for comparison.
     FitCheck.Run(null, DistributedMode.Auto);
+    return;
+}
+
+if (scenario == "checkpoint")
+{
+    // A Fit with a checkpoint after every step, in one process or over the launcher's ranks (Distributed = Auto).
+    var folder = args.Length > 1 && args[1] != "-" ? args[1] : null;
+    int? stopBefore = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : null;
+    CheckpointCheck.Run(DistributedSetup.Resolve(DistributedMode.Auto), folder, stopBefore);
     return;
 }
 

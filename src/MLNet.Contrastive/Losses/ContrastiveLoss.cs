@@ -59,6 +59,9 @@ public abstract class ContrastiveLoss
     /// positive-document-to-queries direction (the <c>B</c> positives against the <c>B</c> queries). Default is <see langword="false"/>.</summary>
     public bool Symmetric { get; init; }
 
+    /// <summary>Gets what the loss computes, in words that change whenever its result would (for a run's fingerprint).</summary>
+    internal virtual string Description => $"{GetType().Name}, symmetric {Symmetric}, normalize {Normalize}, rows {RowChunkSize}";
+
     /// <summary>Gets a value indicating whether a row's positive is left out of its softmax denominator (DCL).</summary>
     private protected abstract bool ExcludesPositiveFromDenominator { get; }
 

@@ -52,6 +52,9 @@ public sealed class DecoupledContrastiveLoss : ContrastiveLoss
     }
 
     /// <inheritdoc />
+    /// <inheritdoc />
+    internal override string Description => base.Description + string.Create(System.Globalization.CultureInfo.InvariantCulture, $", weighted {Weighted}, sigma {Sigma:R}");
+
     private protected override bool ExcludesPositiveFromDenominator => true;
 
     /// <inheritdoc />

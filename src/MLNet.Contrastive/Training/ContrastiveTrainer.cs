@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
+using MLNet.Contrastive.Training.Checkpoints;
 using MLNet.Contrastive.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -108,17 +109,20 @@ internal sealed class ContrastiveTrainer
             communicator is null ? cache.Step : new DistributedGradientCache(cache, communicator).Step;
         progress = communicator is { Rank: not 0 } ? null : progress;
 
-        // Every weight, frozen or not, starts from rank 0's and is checked at the end.
-        var synchronized = cache.EncoderParameters().Concat(lossParameters).ToArray();
+        // Every weight, frozen or not, starts from rank 0's, is checked at the end, and is in a checkpoint.
+        var named = NamedParameters(encoders);
+        var synchronized = named.Select(p => p.Parameter).ToArray();
 
         var random = new Random(settings.Seed);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var losses = new List<double>();
         var scores = new List<double>();
         var clock = Stopwatch.StartNew();
+        var before = TimeSpan.Zero;
         var step = 0;
         long examplesSeen = 0;
         var cancelledTogether = false;
+        CheckpointRun? checkpoints = null;
         SetTraining(true);
         try
         {
@@ -127,10 +131,29 @@ internal sealed class ContrastiveTrainer
                 ParameterSync.BroadcastFromRoot(communicator, synchronized);
             }
 
-            for (var epoch = 0; epoch < settings.Epochs; epoch++)
+            if (settings.Checkpoints is { } checkpointing)
+            {
+                checkpoints = new CheckpointRun(checkpointing, RunFingerprint.Of(settings, loss, encoders, synchronized, examples), communicator);
+                if (checkpoints.Resume(named, optimizer) is { } resumed)
+                {
+                    (step, before) = (resumed.Step, resumed.Elapsed);
+                    losses.AddRange(resumed.Losses);
+                    scores.AddRange(resumed.ValidationScores);
+                }
+            }
+
+            // The data order of the epochs done is replayed: each epoch's order follows from the seed and the one before.
+            var resumedAt = step;
+            for (var epoch = 0; epoch < resumedAt / batchesPerEpoch; epoch++)
             {
                 random.Shuffle(order);
-                for (var b = 0; b < batchesPerEpoch; b++)
+            }
+
+            CheckpointProgress Progress() => new(checkpoints!.Fingerprint, step, totalSteps, before + clock.Elapsed, [.. losses], [.. scores]);
+            for (var epoch = resumedAt / batchesPerEpoch; epoch < settings.Epochs; epoch++)
+            {
+                random.Shuffle(order);
+                for (var b = epoch == resumedAt / batchesPerEpoch ? resumedAt % batchesPerEpoch : 0; b < batchesPerEpoch; b++)
                 {
                     if (StopRequested(communicator, cancellationToken))
                     {
@@ -146,7 +169,13 @@ internal sealed class ContrastiveTrainer
                     examplesSeen += batch.Length;
                     var elapsed = clock.Elapsed;
                     progress?.Report(new TrainingProgress(step, totalSteps, epoch, value, learningRate, examplesSeen / Math.Max(elapsed.TotalSeconds, 1e-9),
-                        elapsed, elapsed / step * (totalSteps - step)));
+                        before + elapsed, elapsed / (step - resumedAt) * (totalSteps - step)) { ResumedFromStep = resumedAt });
+
+                    // At the end of an epoch the checkpoint waits for the epoch's validation score.
+                    if (b < batchesPerEpoch - 1 && checkpoints?.IsDue(step) == true)
+                    {
+                        checkpoints.Save(Progress(), named, optimizer);
+                    }
                 }
 
                 if (settings.Validation is { } validate)
@@ -154,6 +183,11 @@ internal sealed class ContrastiveTrainer
                     SetTraining(false);
                     scores.Add(validate(epoch));
                     SetTraining(true);
+                }
+
+                if (checkpoints?.IsDue(step) == true)
+                {
+                    checkpoints.Save(Progress(), named, optimizer);
                 }
             }
 
@@ -174,7 +208,22 @@ internal sealed class ContrastiveTrainer
             trainable.Restore();
         }
 
-        return new TrainingResult(step, losses, scores, clock.Elapsed);
+        return new TrainingResult(step, losses, scores, before + clock.Elapsed);
+    }
+
+    // The parameters of the encoders and the loss, each once, named for checkpoints: "encoder." (shared) or "query." and
+    // "document." (two towers), then "loss.".
+    private List<(string Name, Parameter Parameter)> NamedParameters(TextEncoder[] encoders)
+    {
+        var named = new List<(string, Parameter)>();
+        for (var i = 0; i < encoders.Length; i++)
+        {
+            var prefix = encoders.Length == 1 ? "encoder." : i == 0 ? "query." : "document.";
+            named.AddRange(encoders[i].named_parameters().Select(p => (prefix + p.name, p.parameter)));
+        }
+
+        named.AddRange(loss.Temperature.named_parameters().Select(p => ("loss." + p.name, p.parameter)));
+        return named;
     }
 
     private double TrainStep(
@@ -289,6 +338,9 @@ internal sealed class ContrastiveTrainer
         /// recorded in <see cref="TrainingResult.ValidationScores"/>.</summary>
         public Func<int, double>? Validation { get; init; }
 
+        /// <summary>Gets how the run writes checkpoints and resumes from them, or <see langword="null"/> for none.</summary>
+        public CheckpointSettings? Checkpoints { get; init; }
+
         /// <summary>Gets the ranks of a data-parallel job, or <see langword="null"/> for one process (a communicator of
         /// one rank also trains as one process). Every rank trains on the same examples with the same settings.</summary>
         public ICommunicator? Communicator { get; init; }
@@ -334,6 +386,7 @@ internal sealed class ContrastiveTrainer
             }
 
             ArgumentOutOfRangeException.ThrowIfNegative(FrozenLayers, nameof(FrozenLayers));
+            Checkpoints?.Validate();
         }
     }
 }

@@ -7,6 +7,10 @@ namespace MLNet.Contrastive.Training;
 /// <param name="Loss">The loss of the step's batch.</param>
 /// <param name="LearningRate">The learning rate of the step.</param>
 /// <param name="ExamplesPerSecond">Examples trained per second since the start.</param>
-/// <param name="Elapsed">Time since the start.</param>
+/// <param name="Elapsed">Training time since the start, before a resume included.</param>
 /// <param name="EstimatedRemaining">Estimated time to the end, from the mean step time so far.</param>
-internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining);
+internal sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan EstimatedRemaining)
+{
+    /// <summary>Gets the step the run resumed from (its checkpoint's steps done), or 0 when it started from the beginning.</summary>
+    public int ResumedFromStep { get; init; }
+}

@@ -3,6 +3,7 @@ using Microsoft.ML.Tokenizers;
 using MLNet.Contrastive.Encoders;
 using MLNet.Contrastive.Losses;
 using MLNet.Contrastive.Training;
+using MLNet.Contrastive.Training.Checkpoints;
 using MLNet.Contrastive.Training.Distributed;
 
 namespace MLNet.Contrastive.Transforms;
@@ -32,6 +33,7 @@ public sealed class ContrastiveEmbeddingOptions
     private static readonly EncoderSpec EncoderDefaults = new();
     private static readonly LossSpec LossDefaults = new();
     private static readonly ContrastiveTrainer.Settings TrainerDefaults = new();
+    private static readonly CheckpointSettings CheckpointDefaults = new() { Directory = "." };
 
     /// <summary>Gets or sets the name of the anchor text column. Default is <c>"Anchor"</c>.</summary>
     public string AnchorColumnName { get; set; } = "Anchor";
@@ -247,6 +249,35 @@ public sealed class ContrastiveEmbeddingOptions
     /// </summary>
     public int? IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Gets or sets a folder for checkpoints of the training run, so that a Fit stopped by a crash, a kill or a reboot
+    /// goes on where it stopped: a Fit with the same options and data resumes from the newest complete checkpoint there
+    /// and ends with the weights an uninterrupted Fit gets (bit for bit on a CPU). A checkpoint holds the weights, AdamW's
+    /// state, the step, the losses so far and a fingerprint of the options and data; a folder whose checkpoints belong
+    /// to other options or data is refused, naming what differs (see <see cref="IgnoreIncompatibleCheckpoints"/>).
+    /// Under MPI rank 0 writes and every rank resumes from the same checkpoint, so the folder must be one that every
+    /// rank reads. The folder is created when missing; delete its files to train anew (docs/reliability.md,
+    /// "Checkpoints"). Default is <see langword="null"/>: no checkpoints.
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Gets or sets the optimizer steps between two checkpoints (with <see cref="CheckpointDirectory"/>); a
+    /// checkpoint is written when this or <see cref="CheckpointEveryMinutes"/> comes first. Default is <see langword="null"/>: none by steps.</summary>
+    public int? CheckpointEverySteps { get; set; } = CheckpointDefaults.EverySteps;
+
+    /// <summary>Gets or sets the minutes of training between two checkpoints (with <see cref="CheckpointDirectory"/>).
+    /// Default is 10.</summary>
+    public double? CheckpointEveryMinutes { get; set; } = CheckpointDefaults.EveryMinutes;
+
+    /// <summary>Gets or sets how many of the run's newest checkpoints are kept; older ones are deleted after each write.
+    /// Default is 2.</summary>
+    public int CheckpointsToKeep { get; set; } = CheckpointDefaults.Keep;
+
+    /// <summary>Gets or sets a value indicating whether checkpoints of other options or data in
+    /// <see cref="CheckpointDirectory"/> are left alone (a warning names them and the run starts from the beginning)
+    /// instead of failing the Fit. Default is <see langword="false"/>.</summary>
+    public bool IgnoreIncompatibleCheckpoints { get; set; }
+
     /// <summary>Gets or sets where training and inference run. Default is <see cref="DeviceKind.Auto"/>.</summary>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
@@ -364,6 +395,11 @@ public sealed class ContrastiveEmbeddingOptions
                     : ContrastiveTrainer.Settings.DefaultFineTuningLearningRate),
                 FreezeEmbeddings = FreezeEmbeddings, FrozenLayers = FrozenLayers, Seed = seed,
                 Cache = new GradientCacheOptions { ChunkSize = ChunkSize, TrimNativeHeap = TrimNativeHeap },
+                Checkpoints = CheckpointDirectory is null ? null : new CheckpointSettings
+                {
+                    Directory = CheckpointDirectory, EverySteps = CheckpointEverySteps, EveryMinutes = CheckpointEveryMinutes,
+                    Keep = CheckpointsToKeep, IgnoreIncompatible = IgnoreIncompatibleCheckpoints,
+                },
             },
             IntraOpThreads,
             Distributed);

@@ -130,6 +130,7 @@ internal static class EmbeddingTraining
                 Cache = plan.Trainer.Cache with { PaddingId = model.PaddingId },
                 Validation = validation is null ? null : _ => ValidationRecallAt1(model, validation, channel),
                 Communicator = communicator,
+                Checkpoints = plan.Trainer.Checkpoints is { } checkpoints ? checkpoints with { Info = channel.Info, Warning = channel.Warning } : null,
             };
 
             // The temperature is a module of its own (a parameter for a learnable one): disposed when training ends.
@@ -141,7 +142,10 @@ internal static class EmbeddingTraining
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
-                report(new ContrastiveTrainingProgress(p.Epoch + 1, p.Step, p.TotalSteps, (float)p.Loss, p.ExamplesPerSecond, p.EstimatedRemaining));
+                report(new ContrastiveTrainingProgress(p.Epoch + 1, p.Step, p.TotalSteps, (float)p.Loss, p.ExamplesPerSecond, p.EstimatedRemaining)
+                {
+                    ResumedFromStep = p.ResumedFromStep,
+                });
                 try
                 {
                     checkAlive();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 
 namespace MLNet.Contrastive.Tests.Training.Distributed;
 
@@ -10,11 +11,15 @@ internal static class MpiJob
     /// <summary>The launcher's full name: with Open MPI also installed, plain <c>mpiexec</c> may be Open MPI's.</summary>
     private static readonly string[] Launchers = ["mpiexec.hydra", "mpiexec.mpich"];
 
-    public sealed record Result(int ExitCode, string Output, long ExitedAtUnixMs, TimeSpan Elapsed);
+    public sealed record Result(int ExitCode, string Output, long ExitedAtUnixMs, TimeSpan Elapsed, bool Killed = false);
 
     /// <summary>Runs <c>mpiexec.hydra -n ranks dotnet MpiCheck.dll scenario</c>; <paramref name="ranks"/> = 0 runs the program
     /// as a plain process, without a launcher.</summary>
-    public static Result Run(int ranks, string scenario, int timeoutSeconds = 120)
+    public static Result Run(int ranks, string scenario, int timeoutSeconds = 120) => Run(ranks, [scenario], timeoutSeconds);
+
+    /// <summary>Runs the program with <paramref name="arguments"/> (the scenario first); when <paramref name="killWhen"/>
+    /// returns true for a line of its output, the whole process tree is killed at once (SIGKILL: no handler runs).</summary>
+    public static Result Run(int ranks, string[] arguments, int timeoutSeconds, Func<string, bool>? killWhen = null)
     {
         var program = typeof(MpiJob).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MpiCheckPath").Value!;
         Assert.IsTrue(File.Exists(program), $"the MPI check program was not built: {program}");
@@ -24,8 +29,8 @@ internal static class MpiJob
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        string[] arguments = ranks == 0 ? [program, scenario] : ["-n", ranks.ToString(CultureInfo.InvariantCulture), dotnet, program, scenario];
-        foreach (var arg in arguments)
+        string[] command = ranks == 0 ? [program, .. arguments] : ["-n", ranks.ToString(CultureInfo.InvariantCulture), dotnet, program, .. arguments];
+        foreach (var arg in command)
         {
             start.ArgumentList.Add(arg);
         }
@@ -40,18 +45,48 @@ internal static class MpiJob
         }
 
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        using var process = new Process { StartInfo = start };
+        var output = new StringBuilder();
+        var killed = false;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.Append(e.Data).Append('\n');
+                if (!killed && killWhen?.Invoke(e.Data) == true)
+                {
+                    killed = true;
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.Append(e.Data).Append('\n');
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         if (!process.WaitForExit(timeoutSeconds * 1000))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"mpiexec -n {ranks} {scenario} did not finish in {timeoutSeconds} s:\n{stdout.Result}\n{stderr.Result}");
+            Assert.Fail($"{string.Join(' ', command)} did not finish in {timeoutSeconds} s:\n{output}");
         }
 
         var exited = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         process.WaitForExit();
-        return new Result(process.ExitCode, stdout.Result + stderr.Result, exited, clock.Elapsed);
+        lock (output)
+        {
+            return new Result(process.ExitCode, output.ToString(), exited, clock.Elapsed, killed);
+        }
     }
 
     /// <summary>Parses the lines starting with <paramref name="kind"/> into key=value maps.</summary>
