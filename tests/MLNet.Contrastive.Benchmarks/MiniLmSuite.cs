@@ -58,6 +58,8 @@ internal static class MiniLmSuite
             rows.AppendLine(CheckpointCost(folder));
         }
 
+        rows.AppendLine(MiningCost(folder, config.Quick ? 64 : 2048));
+
         Console.WriteLine("[e] transform vs ONNX Runtime ...");
         var context = new MLContext(seed: 1);
         var view = context.Data.LoadFromEnumerable(texts.Select(t => new PairRow { Anchor = t, Positive = t }));
@@ -122,6 +124,38 @@ internal static class MiniLmSuite
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    // mlContext.Data.MineHardNegatives with MiniLM over n pairs (n anchors, n candidate documents), the embedding and the
+    // exact search timed apart through its progress reports.
+    private static string MiningCost(string folder, int count)
+    {
+        Console.WriteLine($"[e] hard-negative mining over {count} pairs ...");
+        var texts = TransformThroughputSuite.Sentences(2 * count, seed: 62);
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, count).Select(i => new PairRow { Anchor = texts[i], Positive = texts[count + i] }));
+        using var model = EmbeddingModel.CreatePretrained(folder, new PretrainedModelOptions { Pooling = PoolingMode.Mean, Normalize = true, MaxTokens = MaxTokens, Device = DeviceKind.Cpu });
+        var embedded = TimeSpan.Zero;
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        var mined = mlContext.Data.MineHardNegatives(data, model, new Mining.HardNegativeMiningOptions
+        {
+            Progress = new Reporter<Mining.HardNegativeMiningProgress>(p =>
+            {
+                if (p.Stage == "embedding")
+                {
+                    embedded = p.Elapsed;
+                }
+            }),
+        });
+        var seconds = total.Elapsed.TotalSeconds;
+        var search = seconds - embedded.TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| hard-negative mining, {count} pairs ({2 * count} texts, {MaxTokens} tokens), window 50, margin 0.05 | embedding {2 * count / embedded.TotalSeconds:0} texts/s; exact search {count / search:0} rows/s over {count} documents ({search:0.0} s); {mined.GetRowCount()} rows kept; {seconds:0.0} s in all |");
+    }
+
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private static ContrastiveEmbeddingOptions Options(string folder, int epochs, int batch, int maxTokens = MaxTokens) => new()

@@ -178,6 +178,18 @@ public sealed class CosineIndex
         return results;
     }
 
+    /// <summary>The cosine similarity of <paramref name="query"/> and the indexed vector at <paramref name="row"/>, computed
+    /// as <see cref="Search(float[], int)"/> scores it (so the two compare exactly).</summary>
+    internal float Similarity(float[] query, int row)
+    {
+        CheckVector(query, nameof(query), -1, Dimension);
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        var unitQuery = new float[Dimension];
+        WriteUnit(query, unitQuery);
+        return Score(unitQuery, row);
+    }
+
     /// <summary>Cosine similarity of two vectors of equal length (0 when either is a zero vector).</summary>
     /// <param name="a">The first vector.</param>
     /// <param name="b">The second vector.</param>

@@ -103,7 +103,7 @@ internal static class TrainingDataReader
     // A text group value that is missing (null, empty or white space) means "no group": null, so the row is
     // everyone's negative (the trainer gives it an id of its own), rather than one shared group "" in which no row
     // would be another's negative. Integer columns have no missing value in ML.NET.
-    private static Func<string?>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    internal static Func<string?>? MakeGroupGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         var type = column.Type;
         if (type is TextDataViewType)
