@@ -67,7 +67,7 @@ public sealed partial class EmbeddingModel
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.EncoderKind, "EncoderKind: expected Transformer or Static."),
         };
-        return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, spec.Device));
+        return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, spec.Device, spec.TruncatedDimension));
     }
 
     /// <summary>

@@ -12,7 +12,10 @@ public sealed partial class EmbeddingModel
     // Version 1: first version (tokenizer, optional vocabulary map, encoder; SHA-256 of the payload).
     // Version 2: a BERT tokenizer also stores whether it tokenizes exactly as Hugging Face's BertTokenizer (one byte
     //            after LowerCase); version-1 models load with the tokenization they were trained with.
-    private const int CurrentVersion = 2;
+    // Version 3: after the encoder, int32 the truncated dimension (a model that gives a Matryoshka prefix of its
+    //            encoder's embeddings). Written only by such a model, which a version-2 reader must refuse (it would
+    //            give the whole embeddings); every other model is still written as version 2.
+    private const int CurrentVersion = 3;
     private const int MinimumReadableVersion = 2;
 
     /// <summary>Writes the whole model (tokenizer, vocabulary map, encoder configuration and weights) to a stream (left open).</summary>
@@ -30,13 +33,18 @@ public sealed partial class EmbeddingModel
             writer.Write(VocabularyMap is not null);
             VocabularyMap?.Save(writer);
             EncoderSerializer.Write(Encoder, writer);
+            if (TruncatedDimension is { } truncated)
+            {
+                writer.Write(truncated);
+            }
         }
 
         var bytes = payload.ToArray();
+        var version = TruncatedDimension is null ? MinimumReadableVersion : CurrentVersion;
         using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         output.Write(Signature);
-        output.Write(CurrentVersion);
-        output.Write(MinimumReadableVersion);
+        output.Write(version);
+        output.Write(version);
         output.Write((long)bytes.Length);
         output.Write(bytes);
         output.Write(SHA256.HashData(bytes));
@@ -88,7 +96,14 @@ public sealed partial class EmbeddingModel
             var tokenizer = TextTokenizer.Read(reader, hasBasicTokenizationFlag: written >= 2);
             var map = reader.ReadBoolean() ? VocabularyMap.Read(reader) : null;
             var encoder = EncoderSerializer.Read(reader);
-            return new EmbeddingModel(tokenizer, encoder, map, device);
+            int? truncated = written >= 3 ? reader.ReadInt32() : null;
+            if (truncated is { } t && (t < 1 || t >= encoder.Dimension))
+            {
+                encoder.Dispose();
+                throw new InvalidDataException($"The EmbeddingModel stream is inconsistent: truncated dimension {t} for an encoder of dimension {encoder.Dimension}.");
+            }
+
+            return Own(encoder, e => new EmbeddingModel(tokenizer, e, map, device, truncated));
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException)
         {

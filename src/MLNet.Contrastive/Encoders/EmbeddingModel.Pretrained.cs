@@ -121,6 +121,6 @@ public sealed partial class EmbeddingModel
         }
 
         var encoder = weights.CreateEncoder(pooling, spec.Normalize ?? config.Normalize ?? false, projection, spec.Dropout, spec.Seed, spec.FusedAttention);
-        return Own(encoder, e => new EmbeddingModel(tokenizer, e, null, spec.Device));
+        return Own(encoder, e => new EmbeddingModel(tokenizer, e, null, spec.Device, spec.TruncatedDimension ?? weights.TruncatedDimension));
     }
 }

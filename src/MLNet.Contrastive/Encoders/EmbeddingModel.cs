@@ -16,13 +16,22 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <param name="encoder">The encoder; the model owns it from now on.</param>
     /// <param name="vocabularyMap">The map from tokenizer ids to the encoder's rows, or null when the encoder takes tokenizer ids.</param>
     /// <param name="device">Where to run.</param>
+    /// <param name="truncatedDimension">The size of the embeddings the model gives: the first values of the encoder's
+    /// (normalised again when the encoder normalises), or <see langword="null"/> for the encoder's whole embeddings.</param>
     /// <exception cref="ArgumentNullException"><paramref name="tokenizer"/> or <paramref name="encoder"/> is null.</exception>
     /// <exception cref="ArgumentException">The encoder's vocabulary or maximum length does not fit the tokenizer (or map).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="truncatedDimension"/> is not in 1 .. the encoder's dimension.</exception>
     /// <exception cref="InvalidOperationException">CUDA was requested but is not available.</exception>
-    internal EmbeddingModel(TextTokenizer tokenizer, TextEncoder encoder, VocabularyMap? vocabularyMap = null, DeviceKind device = DeviceKind.Auto)
+    internal EmbeddingModel(TextTokenizer tokenizer, TextEncoder encoder, VocabularyMap? vocabularyMap = null, DeviceKind device = DeviceKind.Auto, int? truncatedDimension = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(encoder);
+        if (truncatedDimension is { } truncated && (truncated < 1 || truncated > encoder.Dimension))
+        {
+            throw new ArgumentOutOfRangeException("TruncatedDimension", truncated,
+                $"TruncatedDimension ({truncated}) must be between 1 and the encoder's dimension ({encoder.Dimension}).");
+        }
+
         var rows = vocabularyMap?.Count ?? tokenizer.VocabularySize;
         if (encoder.VocabularySize < rows)
         {
@@ -37,6 +46,7 @@ public sealed partial class EmbeddingModel : IDisposable
         Tokenizer = tokenizer;
         Encoder = encoder;
         VocabularyMap = vocabularyMap;
+        TruncatedDimension = truncatedDimension == encoder.Dimension ? null : truncatedDimension;
         Device = TorchDevice.Resolve(device);
         Encoder.to(Device);
     }
@@ -53,8 +63,12 @@ public sealed partial class EmbeddingModel : IDisposable
     /// <summary>Gets the device the encoder lives on.</summary>
     internal Device Device { get; }
 
-    /// <summary>Gets the size of the embeddings.</summary>
-    public int Dimension => Encoder.Dimension;
+    /// <summary>Gets the size of the embeddings (a model trained with Matryoshka dimensions may give a prefix of its encoder's).</summary>
+    public int Dimension => TruncatedDimension ?? Encoder.Dimension;
+
+    /// <summary>Gets the size of the prefix of the encoder's embeddings the model gives, or <see langword="null"/> when it
+    /// gives them whole.</summary>
+    internal int? TruncatedDimension { get; }
 
     /// <summary>Gets the id written into padding positions of the encoder's input (after vocabulary mapping).</summary>
     internal long PaddingId => VocabularyMap?.UnseenId ?? Tokenizer.PaddingId;
@@ -139,7 +153,7 @@ public sealed partial class EmbeddingModel : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var batch = Collate(indices.Select(i => sequences[i]).ToArray());
-                var vectors = Encoder.call(batch.InputIds, batch.AttentionMask).to(ScalarType.Float32).cpu();
+                var vectors = Truncate(Encoder.call(batch.InputIds, batch.AttentionMask)).to(ScalarType.Float32).cpu().contiguous();
                 ForwardPasses++;
                 var flat = vectors.data<float>().ToArray();
                 for (var row = 0; row < indices.Length; row++)
@@ -154,6 +168,19 @@ public sealed partial class EmbeddingModel : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>The embeddings the model gives from the encoder's <c>[n, D]</c> output: its first <see cref="TruncatedDimension"/>
+    /// values, normalised again when the encoder normalises (a prefix of a unit vector is not one).</summary>
+    internal Tensor Truncate(Tensor embeddings)
+    {
+        if (TruncatedDimension is not { } dimension)
+        {
+            return embeddings;
+        }
+
+        var prefix = embeddings.narrow(1, 0, dimension);
+        return Encoder.NormalizesOutput ? nn.functional.normalize(prefix, 2.0, 1) : prefix;
     }
 
     /// <summary>Gets how many forward passes the Encode methods ran (one per batch); for tests.</summary>

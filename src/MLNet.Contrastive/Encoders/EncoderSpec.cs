@@ -43,6 +43,11 @@ internal sealed record EncoderSpec
     /// <see langword="null"/> keeps the width.</summary>
     public int? EmbeddingDimension { get; init; }
 
+    /// <summary>Gets the size of the embeddings the model gives when it is smaller than <see cref="EmbeddingDimension"/>: the
+    /// first values of each (normalised again when <see cref="Normalize"/>), for a model trained with Matryoshka
+    /// dimensions; <see langword="null"/> for the whole embeddings.</summary>
+    public int? TruncatedDimension { get; init; }
+
     /// <summary>Gets the pooling, or <see langword="null"/>: mean from scratch, the checkpoint's own for a pretrained model.</summary>
     public PoolingMode? Pooling { get; init; }
 
@@ -149,6 +154,18 @@ internal sealed record EncoderSpec
         if (EmbeddingDimension is { } dimension)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension, nameof(EmbeddingDimension));
+        }
+
+        if (TruncatedDimension is { } truncated)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(truncated, nameof(TruncatedDimension));
+
+            // A new encoder's dimension is known now; a pretrained one's is checked when it is read.
+            if (!pretrained && truncated > (EmbeddingDimension ?? Width))
+            {
+                throw new ArgumentOutOfRangeException(nameof(TruncatedDimension), truncated,
+                    $"TruncatedDimension ({truncated}) is above the model's dimension ({EmbeddingDimension ?? Width}, EmbeddingDimension or Width).");
+            }
         }
 
         TransformerShape.CheckRate(Dropout, nameof(Dropout));

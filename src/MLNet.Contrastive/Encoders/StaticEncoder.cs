@@ -54,6 +54,9 @@ internal sealed class StaticEncoder : TextEncoder
     public override string Description => string.Create(CultureInfo.InvariantCulture, $"static, width {Shape.EmbeddingSize}");
 
     /// <inheritdoc />
+    public override bool NormalizesOutput => Shape.Normalize;
+
+    /// <inheritdoc />
     public override string PoolingDescription => Shape.Normalize ? "mean of token embeddings, L2-normalised" : "mean of token embeddings";
 
     /// <inheritdoc />

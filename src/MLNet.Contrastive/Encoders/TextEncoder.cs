@@ -48,6 +48,9 @@ internal abstract class TextEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Gets the model card's description of the pooling, e.g. <c>mean</c> or <c>cls, L2-normalised</c>.</summary>
     public virtual string PoolingDescription => "encoder-defined";
 
+    /// <summary>Gets a value indicating whether the embeddings are L2-normalised (so a prefix of one is normalised again).</summary>
+    public virtual bool NormalizesOutput => false;
+
     /// <summary>Gets the attention scores one text of squared length costs in one forward pass: the heads, times the
     /// layers when <paramref name="withAutograd"/> (every layer's are kept for the backward); 0 without attention.</summary>
     /// <param name="withAutograd">Whether the forward keeps every layer's activations for a backward pass.</param>

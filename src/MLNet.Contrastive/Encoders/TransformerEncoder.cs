@@ -66,6 +66,9 @@ internal sealed class TransformerEncoder : TextEncoder
         $"transformer, {Shape.LayerCount} layers, width {Shape.HiddenSize}, {Shape.HeadCount} heads");
 
     /// <inheritdoc />
+    public override bool NormalizesOutput => Shape.Normalize;
+
+    /// <inheritdoc />
     public override string PoolingDescription =>
         Shape.Pooling.ToString().ToLowerInvariant() + (Shape.Normalize ? ", L2-normalised" : string.Empty);
 

@@ -27,6 +27,9 @@ internal sealed record PretrainedWeights(TransformerShape? Transformer, StaticSh
     /// <summary>Gets a value indicating whether the file's tokenizer is the built-in cl100k_base (it has no vocab.txt).</summary>
     public bool Cl100kBase { get; init; }
 
+    /// <summary>Gets the size of the prefix of the embeddings the model gives (this library's export of a Matryoshka model), or <see langword="null"/>.</summary>
+    public int? TruncatedDimension { get; init; }
+
     /// <summary>Gets the rows of the token embedding table.</summary>
     public int VocabularySize => Transformer?.VocabularySize ?? Static!.VocabularySize;
 

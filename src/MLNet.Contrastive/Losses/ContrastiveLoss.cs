@@ -23,6 +23,8 @@ namespace MLNet.Contrastive.Losses;
 public abstract class ContrastiveLoss
 {
     private readonly int? rowChunkSize;
+    private readonly int[]? matryoshkaDimensions;
+    private readonly double[]? matryoshkaWeights;
 
     /// <summary>Initializes a new instance of the <see cref="ContrastiveLoss"/> class.</summary>
     /// <param name="temperature">The temperature, fixed or learnable.</param>
@@ -59,8 +61,47 @@ public abstract class ContrastiveLoss
     /// positive-document-to-queries direction (the <c>B</c> positives against the <c>B</c> queries). Default is <see langword="false"/>.</summary>
     public bool Symmetric { get; init; }
 
+    /// <summary>
+    /// Gets nested embedding sizes for a Matryoshka loss (Kusupati et al. 2022, arXiv 2205.13147): the loss is the
+    /// weighted sum, over each size <c>m</c>, of this loss on the first <c>m</c> dimensions of every embedding (normalised
+    /// again when <see cref="Normalize"/> is set), so that each prefix is an embedding of its own. Ascending, each at least
+    /// 1 and at most the embeddings' size (checked when the loss runs). Default is <see langword="null"/>: the whole embedding only.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sizes are empty, not ascending, or not positive.</exception>
+    public IReadOnlyList<int>? MatryoshkaDimensions
+    {
+        get => matryoshkaDimensions;
+        init
+        {
+            if (value is not null)
+            {
+                CheckMatryoshka(value, nameof(MatryoshkaDimensions));
+            }
+
+            matryoshkaDimensions = value?.ToArray();
+        }
+    }
+
+    /// <summary>Gets the weight of each of <see cref="MatryoshkaDimensions"/> (same count, each a positive finite number).
+    /// Default is <see langword="null"/>: weight 1 for every size.</summary>
+    /// <exception cref="ArgumentException">A weight is not a positive finite number.</exception>
+    public IReadOnlyList<double>? MatryoshkaWeights
+    {
+        get => matryoshkaWeights;
+        init
+        {
+            if (value is not null)
+            {
+                CheckMatryoshkaWeights(value, nameof(MatryoshkaWeights));
+            }
+
+            matryoshkaWeights = value?.ToArray();
+        }
+    }
+
     /// <summary>Gets what the loss computes, in words that change whenever its result would (for a run's fingerprint).</summary>
-    internal virtual string Description => $"{GetType().Name}, symmetric {Symmetric}, normalize {Normalize}, rows {RowChunkSize}";
+    internal virtual string Description => $"{GetType().Name}, symmetric {Symmetric}, normalize {Normalize}, rows {RowChunkSize}" +
+        (matryoshkaDimensions is null ? string.Empty : $", matryoshka [{string.Join(", ", matryoshkaDimensions)}] weights [{string.Join(", ", Levels(matryoshkaDimensions[^1]).Select(l => l.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]");
 
     /// <summary>Gets a value indicating whether a row's positive is left out of its softmax denominator (DCL).</summary>
     private protected abstract bool ExcludesPositiveFromDenominator { get; }
@@ -77,16 +118,24 @@ public abstract class ContrastiveLoss
     /// <returns>The scalar loss (mean over rows), in the caller's dispose scope.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="queries"/> or <paramref name="documents"/> is null.</exception>
     /// <exception cref="ArgumentException">Shapes disagree, <paramref name="groups"/> has the wrong length, or a row has no negative left.</exception>
-    public Tensor Forward(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups = null)
+    public Tensor Forward(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups = null) =>
+        ForwardMasked(queries, documents, negativesPerQuery, groups, guided: null);
+
+    /// <summary>As <see cref="Forward(Tensor, Tensor, int, long[])"/>, with candidates a guide model masked out.</summary>
+    internal Tensor ForwardMasked(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups, NegativeMask? guided)
     {
-        Validate(queries, documents, negativesPerQuery, groups);
+        Validate(queries, documents, negativesPerQuery, groups, guided);
         using var scope = NewDisposeScope();
-        var inputs = Prepare(queries, documents, Temperature.InverseTemperature(queries.device), negativesPerQuery, groups);
+        var scale = Temperature.InverseTemperature(queries.device);
         Tensor? total = null;
-        foreach (var block in Blocks(inputs.BatchSize))
+        foreach (var (dimension, weight) in Levels((int)queries.shape[1]))
         {
-            var part = BlockLoss(inputs, block);
-            total = total is null ? part : total + part;
+            var inputs = Prepare(Prefix(queries, dimension), Prefix(documents, dimension), scale, negativesPerQuery, groups) with { Guided = guided };
+            foreach (var block in Blocks(inputs.BatchSize))
+            {
+                var part = BlockLoss(inputs, block) * weight;
+                total = total is null ? part : total + part;
+            }
         }
 
         return total!.MoveToOuterDisposeScope();
@@ -103,10 +152,26 @@ public abstract class ContrastiveLoss
     /// <returns>The loss value (the same as <see cref="Forward"/> up to float32 rounding of the block sums).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="queries"/> or <paramref name="documents"/> is null.</exception>
     /// <exception cref="ArgumentException">Shapes disagree, <paramref name="groups"/> has the wrong length, or a row has no negative left.</exception>
-    public double ForwardBackward(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups = null)
+    public double ForwardBackward(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups = null) =>
+        ForwardBackwardMasked(queries, documents, negativesPerQuery, groups, guided: null);
+
+    /// <summary>As <see cref="ForwardBackward(Tensor, Tensor, int, long[])"/>, with candidates a guide model masked out.</summary>
+    internal double ForwardBackwardMasked(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups, NegativeMask? guided)
     {
-        Validate(queries, documents, negativesPerQuery, groups);
-        using var scope = NewDisposeScope();
+        Validate(queries, documents, negativesPerQuery, groups, guided);
+        double total = 0;
+        foreach (var (dimension, weight) in Levels((int)queries.shape[1]))
+        {
+            using var scope = NewDisposeScope();
+            total += ForwardBackwardAt(Prefix(queries, dimension), Prefix(documents, dimension), negativesPerQuery, groups, guided, weight);
+        }
+
+        return total;
+    }
+
+    // One term of the loss (the whole embeddings, or one Matryoshka prefix), times its weight, back-propagated block by block.
+    private double ForwardBackwardAt(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups, NegativeMask? guided, double weight)
+    {
         var normalizedQueries = Normalize ? nn.functional.normalize(queries, 2.0, 1) : queries;
         var normalizedDocuments = Normalize ? nn.functional.normalize(documents, 2.0, 1) : documents;
         var scale = Temperature.InverseTemperature(queries.device);
@@ -116,13 +181,13 @@ public abstract class ContrastiveLoss
         var documentLeaf = normalizedDocuments.detach().requires_grad_(documents.requires_grad);
         var scaleLeaf = scale.detach().requires_grad_(scale.requires_grad);
         var inputs = new LossInputs(queryLeaf, documentLeaf, scaleLeaf, negativesPerQuery, groups,
-            Weights(queryLeaf, documentLeaf, negativesPerQuery));
+            Weights(queryLeaf, documentLeaf, negativesPerQuery), guided);
 
         double total = 0;
         foreach (var block in Blocks(inputs.BatchSize))
         {
             using var blockScope = NewDisposeScope();
-            var part = BlockLoss(inputs, block);
+            var part = BlockLoss(inputs, block) * weight;
             if (part.requires_grad)
             {
                 part.backward();
@@ -149,6 +214,33 @@ public abstract class ContrastiveLoss
         }
 
         return total;
+    }
+
+    // The terms of the loss: the whole embeddings with weight 1, or each Matryoshka size with its weight.
+    private IEnumerable<(int Dimension, double Weight)> Levels(int dimension) =>
+        matryoshkaDimensions is null
+            ? [(dimension, 1.0)]
+            : matryoshkaDimensions.Select((m, i) => (m, matryoshkaWeights?[i] ?? 1.0));
+
+    private static Tensor Prefix(Tensor embeddings, int dimension) =>
+        dimension == embeddings.shape[1] ? embeddings : embeddings.narrow(1, 0, dimension);
+
+    /// <summary>Throws unless every weight is a positive finite number (no tensor is made: safe before libtorch loads).</summary>
+    internal static void CheckMatryoshkaWeights(IReadOnlyList<double> weights, string name)
+    {
+        if (weights.Any(w => !(w > 0) || double.IsInfinity(w)))
+        {
+            throw new ArgumentException($"Every Matryoshka weight must be a positive finite number, got [{string.Join(", ", weights)}].", name);
+        }
+    }
+
+    /// <summary>Throws unless the sizes are ascending and at least 1 (no tensor is made: safe before libtorch loads).</summary>
+    internal static void CheckMatryoshka(IReadOnlyList<int> dimensions, string name)
+    {
+        if (dimensions.Count == 0 || dimensions[0] < 1 || dimensions.Zip(dimensions.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            throw new ArgumentException($"Matryoshka dimensions must be ascending sizes of at least 1, got [{string.Join(", ", dimensions)}].", name);
+        }
     }
 
     /// <summary>Returns the detached weight of each row's positive term, or <see langword="null"/> for weight 1.</summary>
@@ -209,7 +301,22 @@ public abstract class ContrastiveLoss
         var logits = anchors.matmul(candidates.t()) * inputs.InverseTemperature;
         var targets = LossRows.PositiveRows(block.Start, block.Count, stride - 1, device).unsqueeze(1);
         var positive = logits.gather(1, targets).squeeze(1);
-        var mask = LossRows.Mask(block.Start, block.Count, stride, (int)candidates.shape[0], inputs.Groups, ExcludesPositiveFromDenominator, device);
+        var guided = block.Reverse ? inputs.Guided?.Reverse : inputs.Guided?.Forward;
+        var mask = LossRows.Mask(block.Start, block.Count, stride, (int)candidates.shape[0], inputs.Groups, ExcludesPositiveFromDenominator, device, guided);
+
+        // A guide may leave a row no candidate at all (DCL: not even the positive): its term is 0, and its logits are left
+        // unmasked so that the (zero-weighted) softmax stays finite for autograd.
+        Tensor? kept = null;
+        if (guided is not null && mask is not null)
+        {
+            var empty = mask.all(1);
+            if (empty.any().item<bool>())
+            {
+                mask = mask.logical_and(empty.logical_not().unsqueeze(1));
+                kept = empty.logical_not().to(logits.dtype);
+            }
+        }
+
         var denominator = (mask is null ? logits : logits.masked_fill(mask, double.NegativeInfinity)).logsumexp(1);
         if (inputs.Weights is { } weights)
         {
@@ -217,10 +324,11 @@ public abstract class ContrastiveLoss
         }
 
         var directions = Symmetric ? 2.0 : 1.0;
-        return (denominator - positive).sum() / (directions * inputs.BatchSize);
+        var rows = denominator - positive;
+        return (kept is null ? rows : rows * kept).sum() / (directions * inputs.BatchSize);
     }
 
-    private void Validate(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups)
+    private void Validate(Tensor queries, Tensor documents, int negativesPerQuery, long[]? groups, NegativeMask? guided)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(documents);
@@ -239,5 +347,22 @@ public abstract class ContrastiveLoss
         }
 
         LossRows.CheckGroups(groups, (int)batch, negativesPerQuery, ExcludesPositiveFromDenominator, Symmetric);
+        if (guided is not null && (guided.Forward.Length != batch * documents.shape[0] || (Symmetric && guided.Reverse?.Length != batch * batch)))
+        {
+            throw new ArgumentException(
+                $"The guide's mask must hold [B, B(1+k)] = [{batch}, {documents.shape[0]}] entries{(Symmetric ? $" and, for a symmetric loss, [B, B] = [{batch}, {batch}]" : string.Empty)}.", nameof(guided));
+        }
+
+        if (matryoshkaDimensions is { } dimensions && dimensions[^1] > queries.shape[1])
+        {
+            throw new ArgumentException(
+                $"The largest Matryoshka dimension ({dimensions[^1]}) is above the embeddings' size ({queries.shape[1]}).", nameof(MatryoshkaDimensions));
+        }
+
+        if (matryoshkaWeights is { } weights && weights.Length != (matryoshkaDimensions?.Length ?? -1))
+        {
+            throw new ArgumentException(
+                $"MatryoshkaWeights has {weights.Length} weights for {matryoshkaDimensions?.Length ?? 0} Matryoshka dimensions: give one per dimension.", nameof(MatryoshkaWeights));
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace MLNet.Contrastive.Losses;
 /// <param name="NegativesPerQuery">The number <c>k</c> of hard negatives per query.</param>
 /// <param name="Groups">Optional group id per query.</param>
 /// <param name="Weights">Optional detached weight of each positive term, <c>[B]</c>.</param>
-internal sealed record LossInputs(Tensor Queries, Tensor Documents, Tensor InverseTemperature, int NegativesPerQuery, long[]? Groups, Tensor? Weights)
+/// <param name="Guided">Optional candidates a guide model masked out.</param>
+internal sealed record LossInputs(Tensor Queries, Tensor Documents, Tensor InverseTemperature, int NegativesPerQuery, long[]? Groups, Tensor? Weights, NegativeMask? Guided = null)
 {
     /// <summary>Gets the number of queries <c>B</c>.</summary>
     public int BatchSize => (int)Queries.shape[0];

@@ -12,11 +12,12 @@ internal static class LossRows
     /// <summary>
     /// Builds the <c>[count, columns]</c> mask of logits to drop (true = <c>-inf</c>) for rows <c>start ..</c> whose
     /// candidate column <c>c</c> belongs to row <c>c / stride</c>: other rows of the same group and, for DCL, the row's
-    /// own positive (column <c>row * stride</c>). Returns <see langword="null"/> when nothing is masked.
+    /// own positive (column <c>row * stride</c>), and the entries of <paramref name="extra"/> (row-major over all rows, a
+    /// guide's mask; never the row's own positive). Returns <see langword="null"/> when nothing is masked.
     /// </summary>
-    public static Tensor? Mask(int start, int count, int stride, int columns, long[]? groups, bool excludePositive, Device device)
+    public static Tensor? Mask(int start, int count, int stride, int columns, long[]? groups, bool excludePositive, Device device, bool[]? extra = null)
     {
-        if (groups is null && !excludePositive)
+        if (groups is null && !excludePositive && extra is null)
         {
             return null;
         }
@@ -30,7 +31,8 @@ internal static class LossRows
                 var owner = c / stride;
                 var sameGroup = groups is not null && owner != row && groups[owner] == groups[row];
                 var isPositive = excludePositive && c == row * stride;
-                mask[(r * columns) + c] = sameGroup || isPositive;
+                var guided = extra is not null && extra[(row * columns) + c] && c != row * stride;
+                mask[(r * columns) + c] = sameGroup || isPositive || guided;
             }
         }
 

@@ -208,6 +208,20 @@ internal sealed class TextTokenizer
         return new TokenizedTexts(sequences, truncated);
     }
 
+    /// <summary>Whether <paramref name="other"/> turns every text into the same ids (the length limit aside): the same
+    /// built-in tokenizer, or the same BERT vocabulary with the same lower-casing and splitting.</summary>
+    internal bool SplitsLike(TextTokenizer other) =>
+        Kind == other.Kind && Kind != TokenizerKind.Custom
+        && (Kind != TokenizerKind.Bert || (LowerCase == other.LowerCase && HuggingFaceBasicTokenization == other.HuggingFaceBasicTokenization && bertTokens!.SequenceEqual(other.bertTokens!)));
+
+    /// <summary>Describes the tokenizer in words (for errors).</summary>
+    internal string Describe() => Kind switch
+    {
+        TokenizerKind.Bert => $"a BERT vocabulary of {VocabularySize} tokens{(LowerCase ? ", lower-cased" : string.Empty)}",
+        TokenizerKind.Cl100kBase => Cl100kBaseName,
+        _ => "a custom tokenizer",
+    };
+
     /// <summary>Writes what is needed to rebuild this tokenizer without its original files.</summary>
     /// <param name="writer">The destination.</param>
     /// <exception cref="ArgumentNullException"><paramref name="writer"/> is null.</exception>

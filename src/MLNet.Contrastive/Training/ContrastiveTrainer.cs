@@ -78,6 +78,11 @@ internal sealed class ContrastiveTrainer
         }
 
         var negatives = ContrastiveExample.CheckAll(examples);
+        if (settings.Guide is { } guide && (guide.Queries.Length != examples.Count || guide.Documents.Any(d => d.Length != 1 + negatives)))
+        {
+            throw new ArgumentException($"The guide holds embeddings of {guide.Queries.Length} examples; training has {examples.Count} with {negatives} hard negatives each.", nameof(examples));
+        }
+
         var batchesPerEpoch = (examples.Count / settings.BatchSize) + (examples.Count % settings.BatchSize >= 2 ? 1 : 0);
         var totalSteps = batchesPerEpoch * settings.Epochs;
         var warmup = settings.WarmupSteps ?? (int)Math.Floor(settings.WarmupRatio * totalSteps);
@@ -105,8 +110,8 @@ internal sealed class ContrastiveTrainer
         using var optimizer = optim.AdamW(groups, settings.LearningRate);
         var cache = new GradientCache(queryEncoder, documentEncoder, loss, settings.Cache with { ReplaySeed = settings.Seed });
         var communicator = settings.Communicator is { Size: > 1 } ranks ? ranks : null;
-        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep =
-            communicator is null ? cache.Step : new DistributedGradientCache(cache, communicator).Step;
+        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, NegativeMask?, GradientCacheStepResult> runStep =
+            communicator is null ? cache.StepMasked : new DistributedGradientCache(cache, communicator).StepMasked;
         progress = communicator is { Rank: not 0 } ? null : progress;
 
         // Every weight, frozen or not, starts from rank 0's, is checked at the end, and is in a checkpoint.
@@ -161,9 +166,11 @@ internal sealed class ContrastiveTrainer
                         throw new OperationCanceledException($"Training was cancelled before step {step}.", cancellationToken);
                     }
 
-                    var batch = order.Skip(b * settings.BatchSize).Take(settings.BatchSize).Select(i => examples[i]).ToArray();
+                    var indices = order.Skip(b * settings.BatchSize).Take(settings.BatchSize).ToArray();
+                    var batch = indices.Select(i => examples[i]).ToArray();
                     var learningRate = settings.LearningRate * schedule.Factor(step);
-                    var value = TrainStep(optimizer, runStep, allParameters, batch, negatives, step, learningRate);
+                    var guided = settings.Guide?.Mask(indices, loss.Symmetric);
+                    var value = TrainStep(optimizer, runStep, allParameters, batch, negatives, step, learningRate, guided);
                     losses.Add(value);
                     step++;
                     examplesSeen += batch.Length;
@@ -228,8 +235,8 @@ internal sealed class ContrastiveTrainer
 
     private double TrainStep(
         AdamW optimizer,
-        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, GradientCacheStepResult> runStep,
-        Parameter[] parameters, ContrastiveExample[] batch, int negatives, int step, double learningRate)
+        Func<IReadOnlyList<int[]>, IReadOnlyList<int[]>, int, long[]?, long, NegativeMask?, GradientCacheStepResult> runStep,
+        Parameter[] parameters, ContrastiveExample[] batch, int negatives, int step, double learningRate, NegativeMask? guided)
     {
         // zero_grad, clipping and the optimizer create gradient wrappers; the scope releases them each step.
         using var scope = NewDisposeScope();
@@ -243,7 +250,7 @@ internal sealed class ContrastiveTrainer
             groups = batch.Select((e, i) => e.Group ?? (long.MinValue + i)).ToArray();
         }
 
-        var result = runStep(queries, documents, negatives, groups, step);
+        var result = runStep(queries, documents, negatives, groups, step, guided);
         CheckFinite(optimizer, result.Loss, step, "loss");
         var norm = nn.utils.clip_grad_norm_(parameters, settings.MaxGradientNorm ?? double.PositiveInfinity);
         CheckFinite(optimizer, norm, step, "gradient norm");
@@ -337,6 +344,10 @@ internal sealed class ContrastiveTrainer
         /// <summary>Gets a callback run after each epoch (encoders in eval mode) with the 0-based epoch; its score is
         /// recorded in <see cref="TrainingResult.ValidationScores"/>.</summary>
         public Func<int, double>? Validation { get; init; }
+
+        /// <summary>Gets a frozen guide's embeddings of the training examples (by index), whose batch masks take likely
+        /// false negatives out of the loss, or <see langword="null"/> for no guide.</summary>
+        public GuideEmbeddings? Guide { get; init; }
 
         /// <summary>Gets how the run writes checkpoints and resumes from them, or <see langword="null"/> for none.</summary>
         public CheckpointSettings? Checkpoints { get; init; }

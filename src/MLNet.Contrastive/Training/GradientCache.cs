@@ -70,7 +70,12 @@ public sealed class GradientCache
     /// <exception cref="ArgumentNullException"><paramref name="queries"/> or <paramref name="documents"/> is null.</exception>
     /// <exception cref="ArgumentException">Fewer than 2 queries, an empty or null text, a document count other than
     /// <c>B(1+k)</c>, or group ids of the wrong length.</exception>
-    public GradientCacheStepResult Step(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups = null, long step = 0)
+    public GradientCacheStepResult Step(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups = null, long step = 0) =>
+        StepMasked(queries, documents, negativesPerQuery, groups, step, guided: null);
+
+    /// <summary>As <see cref="Step(IReadOnlyList{int[]}, IReadOnlyList{int[]}, int, long[], long)"/>, with candidates a
+    /// guide model masked out of the loss (the mask does not depend on the weights, so the gradient stays exact).</summary>
+    internal GradientCacheStepResult StepMasked(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups, long step, NegativeMask? guided)
     {
         Validate(queries, documents, negativesPerQuery);
         using var scope = NewDisposeScope();
@@ -82,7 +87,7 @@ public sealed class GradientCache
         var documentEmbeddings = ForwardNoGrad(documentEncoder, EncoderSide.Document, documents, documentPlan, step);
         var forwardNoGrad = clock.Elapsed;
 
-        var (value, queryCache, documentCache) = BuildCache(queryEmbeddings, documentEmbeddings, negativesPerQuery, groups);
+        var (value, queryCache, documentCache) = BuildCache(queryEmbeddings, documentEmbeddings, negativesPerQuery, groups, guided);
         var buildCache = clock.Elapsed - forwardNoGrad;
 
         if (double.IsFinite(value))
@@ -163,11 +168,11 @@ public sealed class GradientCache
     }
 
     // Step 2: the loss on detached embeddings; its gradient with respect to them is the cache.
-    internal (double Loss, Tensor QueryCache, Tensor DocumentCache) BuildCache(Tensor queryEmbeddings, Tensor documentEmbeddings, int negativesPerQuery, long[]? groups)
+    internal (double Loss, Tensor QueryCache, Tensor DocumentCache) BuildCache(Tensor queryEmbeddings, Tensor documentEmbeddings, int negativesPerQuery, long[]? groups, NegativeMask? guided)
     {
         var queries = queryEmbeddings.detach().requires_grad_(true);
         var documents = documentEmbeddings.detach().requires_grad_(true);
-        var value = loss.ForwardBackward(queries, documents, negativesPerQuery, groups);
+        var value = loss.ForwardBackwardMasked(queries, documents, negativesPerQuery, groups, guided);
         var queryCache = queries.grad ?? zeros_like(queries);
         var documentCache = documents.grad ?? zeros_like(documents);
         return (value, queryCache, documentCache);

@@ -118,6 +118,28 @@ public sealed class ContrastiveEmbeddingOptions
     public int? EmbeddingDimension { get; set; }
 
     /// <summary>
+    /// Gets or sets nested embedding sizes to train with a Matryoshka loss (Kusupati et al. 2022): the loss is the weighted
+    /// sum, over each size <c>m</c>, of <see cref="Loss"/> on the first <c>m</c> values of every embedding (normalised
+    /// again), so that each prefix is a usable embedding of its own (a smaller index, a faster search). Ascending, each at
+    /// most the model's dimension; include the full dimension to train it too, e.g. <c>[64, 128, 384]</c>. Computed in the
+    /// gradient cache's loss stage: the encoder passes cost the same. Default is <see langword="null"/>: the whole
+    /// embeddings only (docs/losses.md, "Matryoshka").
+    /// </summary>
+    public int[]? MatryoshkaDimensions { get; set; }
+
+    /// <summary>Gets or sets the weight of each of <see cref="MatryoshkaDimensions"/> (one each, positive). Default is
+    /// <see langword="null"/>: 1 for every size.</summary>
+    public double[]? MatryoshkaWeights { get; set; }
+
+    /// <summary>
+    /// Gets or sets the size of the embeddings the fitted transformer outputs, when smaller than the model's: the first
+    /// values of each (normalised again when the model normalises). Saved with the model, shown in its card, and kept by the
+    /// generator and the ONNX export. With <see cref="MatryoshkaDimensions"/> it must be one of them. Default is
+    /// <see langword="null"/>: the whole embeddings.
+    /// </summary>
+    public int? TruncatedDimension { get; set; }
+
+    /// <summary>
     /// Gets or sets how token states are pooled into one vector. Default is <see langword="null"/>: mean from scratch;
     /// for a pretrained model what its sentence-transformers configuration (1_Pooling/config.json) says, else mean.
     /// </summary>
@@ -250,6 +272,24 @@ public sealed class ContrastiveEmbeddingOptions
     public int? IntraOpThreads { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether a frozen guide model filters false negatives out of each batch (GISTEmbed,
+    /// as sentence-transformers' CachedGISTEmbedLoss): before training the guide embeds every training text once; in
+    /// each batch, an in-batch or hard negative that the guide scores above the anchor-positive similarity minus
+    /// <see cref="GuideMargin"/> is masked out of the loss, like a row of the same group. The guide is
+    /// <see cref="GuideModelPath"/>, else the starting checkpoint before any step. Default is <see langword="false"/>
+    /// (docs/hard-negatives.md).
+    /// </summary>
+    public bool GuidedNegativeFiltering { get; set; }
+
+    /// <summary>Gets or sets the guide of <see cref="GuidedNegativeFiltering"/>: a pretrained folder or ONNX file that
+    /// tokenizes as the model does (same vocabulary and lower-casing). Default is <see langword="null"/>: the starting checkpoint.</summary>
+    public string? GuideModelPath { get; set; }
+
+    /// <summary>Gets or sets how far below the positive's guide similarity a candidate must stay to be kept (absolute,
+    /// in cosine). Default is 0: any candidate the guide ranks above the positive is masked.</summary>
+    public double GuideMargin { get; set; }
+
+    /// <summary>
     /// Gets or sets a folder for checkpoints of the training run, so that a Fit stopped by a crash, a kill or a reboot
     /// goes on where it stopped: a Fit with the same options and data resumes from the newest complete checkpoint there
     /// and ends with the weights an uninterrupted Fit gets (bit for bit on a CPU). A checkpoint holds the weights, AdamW's
@@ -366,6 +406,8 @@ public sealed class ContrastiveEmbeddingOptions
         copy.Columns = Columns?.Select(c => new InputOutputColumnPair(c.OutputColumnName, c.InputColumnName)).ToArray()
             ?? [new InputOutputColumnPair(DefaultOutputColumnName, AnchorColumnName)];
         copy.QueryColumnNames = QueryColumnNames is null ? null : [.. QueryColumnNames];
+        copy.MatryoshkaDimensions = MatryoshkaDimensions is null ? null : [.. MatryoshkaDimensions];
+        copy.MatryoshkaWeights = MatryoshkaWeights is null ? null : [.. MatryoshkaWeights];
         return copy;
     }
 
@@ -385,8 +427,13 @@ public sealed class ContrastiveEmbeddingOptions
                 // From scratch the embeddings default to 128 wide (a projection when the width differs); a pretrained model keeps its width.
                 EmbeddingDimension = EmbeddingDimension ?? (PretrainedModelPath is null ? DefaultEmbeddingDimension : null),
                 CompactVocabulary = CompactVocabulary, VocabularyPath = VocabularyPath, Tokenizer = Tokenizer, Device = Device, Seed = seed,
+                TruncatedDimension = TruncatedDimension,
             },
-            new LossSpec { Loss = Loss, Temperature = Temperature, LearnableTemperature = LearnableTemperature },
+            new LossSpec
+            {
+                Loss = Loss, Temperature = Temperature, LearnableTemperature = LearnableTemperature,
+                MatryoshkaDimensions = MatryoshkaDimensions?.ToArray(), MatryoshkaWeights = MatryoshkaWeights?.ToArray(),
+            },
             new ContrastiveTrainer.Settings
             {
                 BatchSize = BatchSize, Epochs = Epochs, WeightDecay = WeightDecay, WarmupRatio = WarmupRatio,
@@ -402,7 +449,13 @@ public sealed class ContrastiveEmbeddingOptions
                 },
             },
             IntraOpThreads,
-            Distributed);
+            Distributed,
+            GuidedNegativeFiltering ? new GuideSpec(GuideModelPath, GuideMargin) : null);
+        if (!GuidedNegativeFiltering && GuideModelPath is not null)
+        {
+            throw new ArgumentException("GuideModelPath is set but GuidedNegativeFiltering is off: set GuidedNegativeFiltering = true to use the guide.", nameof(GuideModelPath));
+        }
+
         plan.Validate();
         return plan;
     }

@@ -18,7 +18,8 @@ namespace MLNet.Contrastive.Transforms;
 /// <param name="Trainer">Batch, epochs, AdamW and schedule, freezing, seed and the gradient cache.</param>
 /// <param name="IntraOpThreads">libtorch's intra-op threads, set when training starts; <see langword="null"/> keeps the pool.</param>
 /// <param name="Distributed">Whether training runs data-parallel over MPI.</param>
-internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, ContrastiveTrainer.Settings Trainer, int? IntraOpThreads, DistributedMode Distributed)
+/// <param name="Guide">Guided false-negative filtering, or <see langword="null"/> for none.</param>
+internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, ContrastiveTrainer.Settings Trainer, int? IntraOpThreads, DistributedMode Distributed, GuideSpec? Guide = null)
 {
     /// <summary>Checks every part, and the rules between parts, naming the option.</summary>
     /// <exception cref="ArgumentException">An option is invalid, or two contradict each other.</exception>
@@ -57,7 +58,55 @@ internal sealed record TrainingPlan(EncoderSpec Encoder, LossSpec Loss, Contrast
             throw new ArgumentOutOfRangeException(nameof(Trainer.FreezeEmbeddings), Trainer.FreezeEmbeddings,
                 "Every encoder parameter would be frozen: nothing would be trained. Freeze fewer layers, or leave the embeddings trainable.");
         }
+
+        if (Encoder.TruncatedDimension is { } truncated && Loss.MatryoshkaDimensions is { } levels && !levels.Contains(truncated))
+        {
+            throw new ArgumentException(
+                $"TruncatedDimension ({truncated}) is not one of the MatryoshkaDimensions ([{string.Join(", ", levels)}]): only those prefixes are trained to be embeddings.",
+                nameof(Encoder.TruncatedDimension));
+        }
+
+        if (!Encoder.IsPretrained)
+        {
+            CheckDimensions(Encoder.EmbeddingDimension ?? Encoder.Width);
+        }
+
+        if (Guide is { } guide)
+        {
+            if (!(guide.Margin >= 0) || double.IsInfinity(guide.Margin))
+            {
+                throw new ArgumentOutOfRangeException(nameof(GuideSpec.GuideMargin), guide.Margin, "Expected a finite GuideMargin >= 0.");
+            }
+
+            if (guide.ModelPath is null && !Encoder.IsPretrained)
+            {
+                throw new ArgumentException(
+                    "GuidedNegativeFiltering guides with the starting checkpoint by default, and a model trained from scratch has none: set GuideModelPath to a pretrained model that tokenizes as this one does.",
+                    nameof(GuideSpec.GuideModelPath));
+            }
+        }
     }
+
+    /// <summary>Checks the Matryoshka dimensions against the model's (known from the options from scratch, when the
+    /// checkpoint is read otherwise).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The largest is above the model's dimension.</exception>
+    internal void CheckDimensions(int modelDimension)
+    {
+        if (Loss.MatryoshkaDimensions is { } levels && levels[^1] > modelDimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Loss.MatryoshkaDimensions), levels[^1],
+                $"The largest of the MatryoshkaDimensions ({levels[^1]}) is above the model's dimension ({modelDimension}).");
+        }
+    }
+}
+
+/// <summary>Guided false-negative filtering: the guide (a pretrained model, or the starting checkpoint) and the margin.</summary>
+/// <param name="ModelPath">A pretrained folder or ONNX file, or <see langword="null"/> for the starting checkpoint, frozen.</param>
+/// <param name="Margin">How far below the positive's guide similarity a candidate must stay to be kept.</param>
+internal sealed record GuideSpec(string? ModelPath, double Margin)
+{
+    /// <summary>The option names (for errors).</summary>
+    internal const string GuideModelPath = nameof(ContrastiveEmbeddingOptions.GuideModelPath), GuideMargin = nameof(ContrastiveEmbeddingOptions.GuideMargin);
 }
 
 /// <summary>
@@ -79,16 +128,29 @@ internal static class EmbeddingTraining
         var communicator = plan.Trainer.Epochs == 0 ? null : DistributedSetup.Resolve(plan.Distributed);
         if (!plan.Encoder.IsPretrained)
         {
-            return (EmbeddingModel.CreateTokenizer(plan.Encoder), null, communicator);
+            var tokenizer = EmbeddingModel.CreateTokenizer(plan.Encoder);
+            if (plan.Guide?.ModelPath is { } path && plan.Trainer.Epochs > 0)
+            {
+                using var guide = LoadGuide(path, tokenizer, plan.Encoder.Device);
+            }
+
+            return (tokenizer, null, communicator);
         }
 
         var model = EmbeddingModel.Create(plan.Encoder);
         try
         {
+            if (plan.Guide?.ModelPath is { } path && plan.Trainer.Epochs > 0)
+            {
+                using var guide = LoadGuide(path, model.Tokenizer, plan.Encoder.Device);
+            }
+
             if (plan.Trainer.Epochs > 0)
             {
                 TrainableParameters.Check([model.Encoder], plan.Trainer.FreezeEmbeddings, plan.Trainer.FrozenLayers);
             }
+
+            plan.CheckDimensions(model.Encoder.Dimension);
 
             return (model.Tokenizer, model, communicator);
         }
@@ -123,8 +185,10 @@ internal static class EmbeddingTraining
         try
         {
             var examples = model.VocabularyMap is { } map ? training.Examples.Select(e => MapExample(e, map)).ToArray() : training.Examples;
+            var guide = plan.Guide is { } guideSpec && plan.Trainer.Epochs > 0 ? GuideFor(guideSpec, model, tokenizer, training, plan.Encoder.Device, channel, cancellation) : null;
             var settings = plan.Trainer with
             {
+                Guide = guide,
                 // At most the examples there are (an Epochs = 0 run of one row trains nothing and needs no negative).
                 BatchSize = Math.Min(plan.Trainer.BatchSize, Math.Max(2, examples.Count)),
                 Cache = plan.Trainer.Cache with { PaddingId = model.PaddingId },
@@ -166,6 +230,56 @@ internal static class EmbeddingTraining
             model.Dispose();
             throw;
         }
+    }
+
+    // The guide's embeddings of every training text (tokenizer ids, before any vocabulary map), each distinct text once:
+    // the starting checkpoint before any step, or another pretrained model that tokenizes the same way.
+    private static GuideEmbeddings GuideFor(GuideSpec spec, EmbeddingModel model, TextTokenizer tokenizer, TokenizedTrainingData training, DeviceKind device, IChannel channel, CancellationToken cancellation)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var loaded = spec.ModelPath is { } path ? LoadGuide(path, tokenizer, device) : null;
+        var guide = loaded ?? model;
+        var distinct = new Dictionary<string, int>(StringComparer.Ordinal);
+        var texts = new List<int[]>();
+        int Position(int[] ids)
+        {
+            var key = string.Join(',', ids);
+            if (!distinct.TryGetValue(key, out var at))
+            {
+                at = texts.Count;
+                distinct.Add(key, at);
+                texts.Add(ids);
+            }
+
+            return at;
+        }
+
+        var queries = training.Examples.Select(e => Position(e.Query)).ToArray();
+        var documents = training.Examples.Select(e => e.Negatives.Prepend(e.Positive).Select(Position).ToArray()).ToArray();
+        var vectors = guide.EncodeTokenized(texts, cancellationToken: cancellation).Select(GuideEmbeddings.Unit).ToArray();
+        var description = spec.ModelPath is null ? "the starting checkpoint" : $"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(spec.ModelPath))}'";
+        channel.Info($"Guide ({description}): embedded {texts.Count} distinct training texts in {clock.Elapsed.TotalSeconds:0.0} s.");
+        return new GuideEmbeddings(
+            queries.Select(q => vectors[q]).ToArray(), documents.Select(d => d.Select(i => vectors[i]).ToArray()).ToArray(), spec.Margin, description);
+    }
+
+    // A guide model that can judge the training texts: it reads the tokenizer's ids (same vocabulary and splitting) at
+    // the training length.
+    private static EmbeddingModel LoadGuide(string path, TextTokenizer tokenizer, DeviceKind device)
+    {
+        var guide = EmbeddingModel.Create(new EncoderSpec { PretrainedModelPath = path, Device = device });
+        if (!guide.Tokenizer.SplitsLike(tokenizer) || guide.VocabularyMap is not null || guide.Encoder.MaxLength < tokenizer.MaxTokens)
+        {
+            var why = guide.Encoder.MaxLength < tokenizer.MaxTokens
+                ? $"it takes at most {guide.Encoder.MaxLength} tokens, the training texts up to {tokenizer.MaxTokens}"
+                : $"it tokenizes with {guide.Tokenizer.Describe()}, the model with {tokenizer.Describe()}";
+            guide.Dispose();
+            throw new ArgumentException(
+                $"The guide '{path}' (GuideModelPath) cannot judge the training texts: {why}. A guide must read the model's token ids: the same vocabulary and lower-casing.",
+                GuideSpec.GuideModelPath);
+        }
+
+        return guide;
     }
 
     private static EmbeddingModel CreateModel(EncoderSpec spec, TextTokenizer tokenizer, TokenizedTrainingData training)

@@ -40,8 +40,12 @@ internal static class ModelCardBuilder
             Tokenizer = Describe(model.Tokenizer, model.VocabularyMap),
             MaxTokens = model.Tokenizer.MaxTokens,
             Dimension = model.Dimension,
-            Pooling = model.Encoder.PoolingDescription,
-            Loss = string.Create(invariant, $"{options.Loss}, temperature {options.Temperature} ({temperature})"),
+            Pooling = model.TruncatedDimension is { } truncated
+                ? string.Create(invariant, $"{model.Encoder.PoolingDescription}; the first {truncated} of its {model.Encoder.Dimension} values{(model.Encoder.NormalizesOutput ? ", normalised again" : string.Empty)}")
+                : model.Encoder.PoolingDescription,
+            Loss = string.Create(invariant, $"{options.Loss}, temperature {options.Temperature} ({temperature})") + (options.MatryoshkaDimensions is { } levels
+                ? string.Create(invariant, $", Matryoshka over dimensions {string.Join(", ", levels)}{(options.MatryoshkaWeights is { } w ? $" (weights {string.Join(", ", w)})" : string.Empty)}")
+                : string.Empty),
             BatchSize = Math.Min(options.BatchSize, summary.Examples),
             ChunkSize = options.ChunkSize,
             Epochs = options.Epochs,

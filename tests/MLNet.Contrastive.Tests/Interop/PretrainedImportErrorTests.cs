@@ -237,25 +237,8 @@ public sealed class PretrainedImportErrorTests
         EmbeddingModel.CreatePretrained(directory, options ?? new PretrainedModelOptions { Device = DeviceKind.Cpu });
 
     // A tiny BERT folder: config.json (of `config`, else of the weights' shape), vocab.txt and model.safetensors.
-    private void WriteFolder(TransformerShape? shape = null, TransformerShape? config = null, Action<List<(string Name, long[] Shape, float[] Values)>>? edit = null)
-    {
-        shape ??= TinyEncoders.Transformer();
-        config ??= shape;
-        using (var source = new TransformerEncoder(shape))
-        {
-            var tensors = source.state_dict().Select(p => (p.Key, p.Value.shape, p.Value.data<float>().ToArray())).ToList();
-            edit?.Invoke(tensors);
-            SafetensorsTestWriter.Write(Path.Combine(directory, BertCheckpoint.WeightsFileName), tensors, "F32");
-        }
-
-        File.Move(TestVocabulary.WriteFile(), Path.Combine(directory, BertCheckpoint.VocabularyFileName));
-        File.WriteAllText(Path.Combine(directory, BertCheckpoint.ConfigFileName), $$"""
-            {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": {{config.VocabularySize}}, "hidden_size": {{config.HiddenSize}},
-             "num_hidden_layers": {{config.LayerCount}}, "num_attention_heads": {{config.HeadCount}}, "intermediate_size": {{config.FeedForwardSize}},
-             "max_position_embeddings": {{config.MaxLength}}, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "hidden_act": "gelu",
-             "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1}
-            """);
-    }
+    private void WriteFolder(TransformerShape? shape = null, TransformerShape? config = null, Action<List<(string Name, long[] Shape, float[] Values)>>? edit = null) =>
+        TinyBertFolder.Write(directory, shape, config, edit: edit);
 
     // Fit on data that fails the test if any row is read: every refusal here must come first.
     private static ContrastiveEmbeddingTransformer Fit(Action<ContrastiveEmbeddingOptions> change)

@@ -56,6 +56,69 @@ public sealed class GradientCacheTests
     }
 
     [TestMethod]
+    [DataRow(LossKind.InfoNce, false)]
+    [DataRow(LossKind.SymmetricInfoNce, false)]
+    [DataRow(LossKind.Dcl, true)]
+    public void Step_Matryoshka_MatchesTheFullBatchGradientsOfTheWeightedSumOverPrefixes(LossKind kind, bool learnable)
+    {
+        const int batch = 7;
+        const int k = 1;
+        int[] dimensions = [2, 4, 6];
+        double[] weights = [0.5, 1.0, 2.0];
+        using var encoder = new TinyEncoder(seed: 3, dimension: 6);
+        var temperature = learnable ? Temperature.Learnable(0.1) : Temperature.Fixed(0.1);
+        var plain = LossSpec.Create(kind, temperature, rowChunkSize: 3);
+        var matryoshka = LossSpec.Create(kind, temperature, rowChunkSize: 3) switch
+        {
+            InfoNceLoss l => (ContrastiveLoss)new InfoNceLoss(temperature) { RowChunkSize = 3, Symmetric = l.Symmetric, MatryoshkaDimensions = dimensions, MatryoshkaWeights = weights },
+            _ => new DecoupledContrastiveLoss(temperature) { RowChunkSize = 3, MatryoshkaDimensions = dimensions, MatryoshkaWeights = weights },
+        };
+        var parameters = encoder.parameters().Concat(temperature.parameters()).ToArray();
+        var queries = TestData.Texts(batch, seed: 11);
+        var documents = TestData.Texts(batch * (1 + k), seed: 21);
+
+        // The reference, written out: the plain loss on each prefix, weighted, one graph, one backward.
+        double expectedLoss;
+        using (var scope = NewDisposeScope())
+        {
+            var q = TestData.EncodeAll(encoder, queries);
+            var d = TestData.EncodeAll(encoder, documents);
+            var full = dimensions.Select((m, i) => plain.Forward(q.narrow(1, 0, m), d.narrow(1, 0, m), k) * weights[i]).Aggregate((a, b) => a + b);
+            expectedLoss = full.item<float>();
+            full.backward();
+        }
+
+        var expected = TestData.Gradients(parameters);
+        TestData.ZeroGradients(parameters);
+        var result = new GradientCache(encoder, null, matryoshka, new GradientCacheOptions { ChunkSize = 3 }).Step(queries, documents, k);
+        var actual = TestData.Gradients(parameters);
+
+        Assert.AreEqual(expectedLoss, result.Loss, 1e-5 * Math.Abs(expectedLoss));
+        var error = TestData.RelativeError(actual, expected);
+        Assert.IsTrue(error <= Tolerance, $"{kind}: relative error {error}");
+        using (NewDisposeScope())
+        {
+            var onWhole = plain.Forward(TestData.EncodeAll(encoder, queries), TestData.EncodeAll(encoder, documents), k).item<float>();
+            Assert.AreNotEqual(onWhole, result.Loss, 1e-3, "the prefixes change the loss");
+        }
+    }
+
+    [TestMethod]
+    public void Matryoshka_BadDimensionsOrWeights_AreRefusedNamingThem()
+    {
+        var temperature = Temperature.Fixed(0.1);
+        Assert.AreEqual("MatryoshkaDimensions", Assert.ThrowsExactly<ArgumentException>(() => new InfoNceLoss(temperature) { MatryoshkaDimensions = [4, 2] }).ParamName);
+        Assert.AreEqual("MatryoshkaDimensions", Assert.ThrowsExactly<ArgumentException>(() => new InfoNceLoss(temperature) { MatryoshkaDimensions = [0, 2] }).ParamName);
+        Assert.AreEqual("MatryoshkaWeights", Assert.ThrowsExactly<ArgumentException>(() => new InfoNceLoss(temperature) { MatryoshkaWeights = [1, -1] }).ParamName);
+        using var scope = NewDisposeScope();
+        var q = randn(3, 4);
+        var tooLarge = new InfoNceLoss(temperature) { MatryoshkaDimensions = [2, 8] };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => tooLarge.Forward(q, q, 0)).Message, "above the embeddings' size (4)");
+        var mismatched = new InfoNceLoss(temperature) { MatryoshkaDimensions = [2, 4], MatryoshkaWeights = [1] };
+        Assert.AreEqual("MatryoshkaWeights", Assert.ThrowsExactly<ArgumentException>(() => mismatched.Forward(q, q, 0)).ParamName);
+    }
+
+    [TestMethod]
     public void Step_OverAUsersOwnTorchSharpModule_MatchesFullBatchGradients()
     {
         // The advanced API takes any module that maps (ids, mask) to embeddings, as luyug/GradCache takes any model: here

@@ -1,10 +1,7 @@
 using Microsoft.ML;
 using MLNet.Contrastive.Encoders;
-using MLNet.Contrastive.Interop.HuggingFace;
 using MLNet.Contrastive.Losses;
-using MLNet.Contrastive.Tests.Encoders;
 using MLNet.Contrastive.Tests.Interop.HuggingFace;
-using MLNet.Contrastive.Tests.Text;
 using MLNet.Contrastive.Transforms;
 
 namespace MLNet.Contrastive.Tests.Transforms;
@@ -66,18 +63,7 @@ public sealed class DefaultsTests
         var directory = Directory.CreateTempSubdirectory("bert-defaults-").FullName;
         try
         {
-            using (var source = new TransformerEncoder(TinyEncoders.Transformer()))
-            {
-                var tensors = source.state_dict().Select(p => ("bert." + p.Key, p.Value.shape, p.Value.data<float>().ToArray()));
-                SafetensorsTestWriter.Write(Path.Combine(directory, BertCheckpoint.WeightsFileName), tensors, "F32");
-            }
-
-            File.Move(TestVocabulary.WriteFile(), Path.Combine(directory, BertCheckpoint.VocabularyFileName));
-            File.WriteAllText(Path.Combine(directory, BertCheckpoint.ConfigFileName), """
-                {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": 20, "hidden_size": 16, "num_hidden_layers": 2,
-                 "num_attention_heads": 2, "intermediate_size": 32, "max_position_embeddings": 64, "type_vocab_size": 2,
-                 "layer_norm_eps": 1e-12, "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1}
-                """);
+            TinyBertFolder.Write(directory, prefix: "bert.");
             var mlContext = new MLContext(seed: 1);
             var rows = new[] { "the cat sat", "the dog sat", "a big red dog", "hello world", "the mat", "dogs running" }
                 .Select((t, i) => new PairRow { Anchor = t, Positive = t + " .", Id = i });

@@ -80,14 +80,14 @@ internal static partial class OnnxBertReader
             var table = tensors.TryGetValue(StaticTable, out var t) && t.Shape.Length == 2 ? t
                 : throw new InvalidDataException($"{source}: the static encoder's table '{StaticTable}' is missing or not a matrix.");
             var staticShape = new StaticShape { VocabularySize = (int)table.Shape[0], EmbeddingSize = (int)table.Shape[1] };
-            return new PretrainedWeights(null, staticShape, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase };
+            return new PretrainedWeights(null, staticShape, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase, TruncatedDimension = metadata.Truncated };
         }
 
         var queryBias = named.Keys.FirstOrDefault(k => k.EndsWith("encoder.layer.0.attention.self.query.bias", StringComparison.Ordinal))
             ?? throw new InvalidDataException($"{source} is not a BERT-family encoder graph: it has no initializer 'encoder.layer.0.attention.self.query.bias'.");
         var layerNorm = named.Keys.FirstOrDefault(k => k.EndsWith("embeddings.LayerNorm.weight", StringComparison.Ordinal)) ?? "embeddings.LayerNorm.weight";
         var shape = Shape(graph, tensors, queryBias, layerNorm);
-        return new PretrainedWeights(shape, null, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase };
+        return new PretrainedWeights(shape, null, tensors, source) { Settings = metadata.Settings, Cl100kBase = metadata.Cl100kBase, TruncatedDimension = metadata.Truncated };
     }
 
     // The named weights of Linear layers (HF names of a BERT layer's dense layers, and this library's projection).

@@ -46,7 +46,18 @@ internal static class OnnxEncoderExporter
         Fold(weights, encoder.WordEmbeddings, model);
         var states = encoder.AddTokenStates(b, weights, isPad, LastHiddenState);
         var pooled = OnnxPoolingGraph.Pool(b, states, isPad, encoder.Pooling);
-        OnnxPoolingGraph.ProjectAndNormalize(b, pooled, weights, encoder.Normalize, SentenceEmbedding);
+        if (model.TruncatedDimension is { } truncated)
+        {
+            // The first values of the (projected) embedding, normalised after the cut as EmbeddingModel.Truncate does.
+            var whole = OnnxPoolingGraph.ProjectAndNormalize(b, pooled, weights, normalize: false, "embedding_whole");
+            var prefix = b.Node("Slice", [whole, b.Int64s([0]), b.Int64s([truncated]), b.Int64s([1])]);
+            OnnxPoolingGraph.Normalize(b, prefix, encoder.Normalize, SentenceEmbedding);
+        }
+        else
+        {
+            OnnxPoolingGraph.ProjectAndNormalize(b, pooled, weights, encoder.Normalize, SentenceEmbedding);
+        }
+
         b.Graph.Output.Add(OnnxGraphBuilder.Value(LastHiddenState, TensorProto.Types.DataType.Float, "batch", "sequence", encoder.Width));
         b.Graph.Output.Add(OnnxGraphBuilder.Value(SentenceEmbedding, TensorProto.Types.DataType.Float, "batch", model.Dimension));
         if (b.DataBytes > MaxDataBytes)
@@ -91,6 +102,11 @@ internal static class OnnxEncoderExporter
         yield return ("max_length", model.Tokenizer.MaxTokens.ToString(CultureInfo.InvariantCulture));
         yield return ("tokenizer", model.Tokenizer.Kind.ToString().ToLowerInvariant());
         yield return ("do_lower_case", model.Tokenizer.LowerCase ? "true" : "false");
+        if (model.TruncatedDimension is { } truncated)
+        {
+            yield return (OnnxMetadata.TruncatedDimension, truncated.ToString(CultureInfo.InvariantCulture));
+        }
+
         yield return (OnnxMetadata.LinearWeightLayout, OnnxMetadata.InOut + ": each *.weight of a linear layer is the transpose of the PyTorch/Hugging Face [out, in] tensor, MatMul's B input");
     }
 

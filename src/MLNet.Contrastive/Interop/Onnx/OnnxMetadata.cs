@@ -21,6 +21,9 @@ internal static class OnnxMetadata
     /// <summary>The key of the Linear weights' layout.</summary>
     internal const string LinearWeightLayout = "linear_weight_layout";
 
+    /// <summary>The key of the size of the prefix the model gives (a Matryoshka model's <c>TruncatedDimension</c>).</summary>
+    internal const string TruncatedDimension = "truncated_dimension";
+
     /// <summary>The layout the exporter writes: <c>[in, out]</c>, the transpose of PyTorch's <c>[out, in]</c>.</summary>
     internal const string InOut = "[in, out]";
 
@@ -29,7 +32,8 @@ internal static class OnnxMetadata
     /// <param name="EncoderKind">The encoder's kind (<c>transformer</c>, <c>static</c>), or <see langword="null"/>.</param>
     /// <param name="Cl100kBase">Whether the tokenizer is the built-in cl100k_base (the export has no vocab.txt).</param>
     /// <param name="LinearLayoutInOut">Whether the Linear weights are declared <c>[in, out]</c>; <see langword="null"/> when not declared.</param>
-    internal sealed record Contents(SentenceTransformersConfig Settings, string? EncoderKind, bool Cl100kBase, bool? LinearLayoutInOut);
+    /// <param name="Truncated">The size of the prefix of the encoder's embeddings the model gives, or <see langword="null"/>.</param>
+    internal sealed record Contents(SentenceTransformersConfig Settings, string? EncoderKind, bool Cl100kBase, bool? LinearLayoutInOut, int? Truncated = null);
 
     /// <summary>Reads the metadata of a model.</summary>
     /// <exception cref="InvalidDataException">A value of this library's keys is malformed, or the weight layout is unknown (named with the source).</exception>
@@ -56,11 +60,12 @@ internal static class OnnxMetadata
             var name when Enum.TryParse<PoolingMode>(name, ignoreCase: true, out var mode) && Enum.IsDefined(mode) => mode,
             var other => throw new InvalidDataException($"{source}: metadata 'pooling' is '{other}'; expected mean, cls or max."),
         };
-        int? maxLength = Value("max_length") is { } text
-            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0
-                ? length
-                : throw new InvalidDataException($"{source}: metadata 'max_length' is '{text}'; expected a positive integer.")
+        int? Positive(string key) => Value(key) is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+                ? number
+                : throw new InvalidDataException($"{source}: metadata '{key}' is '{text}'; expected a positive integer.")
             : null;
+        var maxLength = Positive("max_length");
         bool? inOut = Value(LinearWeightLayout) switch
         {
             null => null,
@@ -73,6 +78,7 @@ internal static class OnnxMetadata
             new SentenceTransformersConfig(pooling, Flag("normalize"), maxLength, Flag("do_lower_case")),
             Value(Encoder),
             Cl100kBase: tokenizer is not null && tokenizer.Replace("_", string.Empty, StringComparison.Ordinal).Equals("cl100kbase", StringComparison.OrdinalIgnoreCase),
-            inOut);
+            inOut,
+            Positive(TruncatedDimension));
     }
 }

@@ -46,13 +46,19 @@ internal static class OnnxPoolingGraph
     internal static string ProjectAndNormalize(OnnxGraphBuilder b, string pooled, IReadOnlyDictionary<string, TensorData> weights, bool normalize, string output)
     {
         var projected = weights.ContainsKey("projection.weight") ? b.Linear(pooled, "projection", weights, normalize ? null : output) : pooled;
+        return Normalize(b, projected, normalize, output);
+    }
+
+    /// <summary>Writes <paramref name="input"/>, L2-normalised per row when <paramref name="normalize"/>, as <paramref name="output"/>.</summary>
+    internal static string Normalize(OnnxGraphBuilder b, string input, bool normalize, string output)
+    {
         if (normalize)
         {
             // torch.nn.functional.normalize: x / max(||x||_2, 1e-12).
-            var norm = b.Node("ReduceL2", [projected], null, OnnxGraphBuilder.Ints("axes", 1), OnnxGraphBuilder.Int("keepdims", 1));
-            return b.Node("Div", [projected, b.Node("Max", [norm, b.Scalar(1e-12f)])], output);
+            var norm = b.Node("ReduceL2", [input], null, OnnxGraphBuilder.Ints("axes", 1), OnnxGraphBuilder.Int("keepdims", 1));
+            return b.Node("Div", [input, b.Node("Max", [norm, b.Scalar(1e-12f)])], output);
         }
 
-        return projected == output ? output : b.Node("Identity", [projected], output);
+        return input == output ? output : b.Node("Identity", [input], output);
     }
 }

@@ -61,6 +61,7 @@ internal sealed record RunFingerprint(IReadOnlyList<(string Name, string Value)>
             ("Loss", loss.Description),
             ("Temperature", Number(loss.Temperature.Value)),
             ("LearnableTemperature", loss.Temperature.IsLearnable.ToString()),
+            ("Guide", settings.Guide is { } guide ? $"{guide.Description}, margin {Number(guide.Margin)}, embeddings {guide.Digest()}" : "none"),
         };
         for (var i = 0; i < encoders.Count; i++)
         {

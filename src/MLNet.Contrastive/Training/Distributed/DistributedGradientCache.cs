@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNet.Contrastive.Losses;
 using static TorchSharp.torch;
 
 namespace MLNet.Contrastive.Training.Distributed;
@@ -62,7 +63,11 @@ internal sealed class DistributedGradientCache
     /// <returns>The loss of the global batch (the same on every rank) and the step's statistics (whole batch).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="queries"/> or <paramref name="documents"/> is null.</exception>
     /// <exception cref="ArgumentException">As <see cref="GradientCache.Step"/>.</exception>
-    public GradientCacheStepResult Step(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups = null, long step = 0)
+    public GradientCacheStepResult Step(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups = null, long step = 0) =>
+        StepMasked(queries, documents, negativesPerQuery, groups, step, guided: null);
+
+    /// <summary>As <see cref="Step(IReadOnlyList{int[]}, IReadOnlyList{int[]}, int, long[], long)"/>, with a guide's mask (the same on every rank).</summary>
+    internal GradientCacheStepResult StepMasked(IReadOnlyList<int[]> queries, IReadOnlyList<int[]> documents, int negativesPerQuery, long[]? groups, long step, NegativeMask? guided)
     {
         GradientCache.Validate(queries, documents, negativesPerQuery);
         using var scope = NewDisposeScope();
@@ -75,7 +80,7 @@ internal sealed class DistributedGradientCache
         var documentEmbeddings = ForwardNoGradAndGather(EncoderSide.Document, documents, documentPlan, step);
         var forwardNoGrad = clock.Elapsed;
 
-        var (value, queryCache, documentCache) = cache.BuildCache(queryEmbeddings, documentEmbeddings, negativesPerQuery, groups);
+        var (value, queryCache, documentCache) = cache.BuildCache(queryEmbeddings, documentEmbeddings, negativesPerQuery, groups, guided);
         var buildCache = clock.Elapsed - forwardNoGrad;
 
         // The loss is the same on every rank, so all skip pass 3 and the all-reduce together when it is not finite.
